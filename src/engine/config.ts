@@ -1,0 +1,41 @@
+// Effective configuration (SPEC §5). Loading and validation: src/engine/load-config.ts.
+import type { Severity } from './finding.js';
+
+export interface MounterConfig {
+  /** Image name (without tag) or a glob-free substring of it. */
+  image: string;
+  /** Where that image mounts, when it has no recognisable command. */
+  mountPath: string;
+  fs?: 'fuse' | 'nfs' | 'cifs' | 'other';
+}
+
+export interface Config {
+  rules: Record<string, Severity | 'off'>;
+  serviceCIDRs: string[];
+  hostPathShared: boolean;
+  kubernetesVersion: string | undefined;
+  fuseDeviceResources: string[];
+  mounters: MounterConfig[];
+  workloadKinds: { kind: string; apiVersion?: string; podTemplatePath: string[] }[];
+  ignore: string[];
+  overrides: { files: string[]; rules: Record<string, Severity | 'off'> }[];
+  kustomize: { loadRestrictor: 'rootOnly' | 'none'; mode: 'auto' | 'kubectl' | 'off' };
+}
+
+export const DEFAULT_SERVICE_CIDRS = ['10.96.0.0/12', '10.43.0.0/16', '172.30.0.0/16', '10.152.183.0/24'];
+export const DEFAULT_FUSE_RESOURCES = ['smarter-devices/fuse', 'github.com/fuse', 'squat.ai/fuse'];
+
+export function defaultConfig(): Config {
+  return {
+    rules: {},
+    serviceCIDRs: [...DEFAULT_SERVICE_CIDRS],
+    hostPathShared: false,
+    kubernetesVersion: undefined,
+    fuseDeviceResources: [...DEFAULT_FUSE_RESOURCES],
+    mounters: [],
+    workloadKinds: [],
+    ignore: [],
+    overrides: [],
+    kustomize: { loadRestrictor: 'rootOnly', mode: 'auto' },
+  };
+}

@@ -1,0 +1,152 @@
+// The one tree every later stage reads: YAML values with the place they came from.
+//
+// The loader turns each YAML document into a YNode tree; the kustomize renderer clones,
+// merges and patches YNode trees (a value set by a patch keeps the patch's Loc); the model
+// reads YNodes and hands their Locs to findings and fixes. Nothing after the loader sees
+// the `yaml` package's own nodes.
+
+/** A span in one source file. Offsets are 0-based; line and col are 1-based. */
+export interface Loc {
+  file: string;
+  start: number;
+  end: number;
+  line: number;
+  col: number;
+  endLine: number;
+  endCol: number;
+}
+
+export type Scalar = string | number | boolean | null;
+
+interface YBase {
+  /** Where the value is written (for a map or seq: the whole block). */
+  loc?: Loc;
+}
+
+export interface YScalar extends YBase {
+  kind: 'scalar';
+  value: Scalar;
+  /** The scalar's style in the source, when known (for fixes that keep quoting). */
+  style?: 'plain' | 'single' | 'double' | 'block-literal' | 'block-folded';
+}
+
+export interface YPair {
+  key: string;
+  keyLoc?: Loc;
+  value: YNode;
+}
+
+export interface YMap extends YBase {
+  kind: 'map';
+  items: YPair[];
+  /** Flow style (`{a: 1}`) in the source. */
+  flow?: boolean;
+}
+
+export interface YSeq extends YBase {
+  kind: 'seq';
+  items: YNode[];
+  flow?: boolean;
+}
+
+export type YNode = YScalar | YMap | YSeq;
+
+// ---- small readers -------------------------------------------------------------------
+
+export function isMap(n: YNode | undefined): n is YMap {
+  return !!n && n.kind === 'map';
+}
+export function isSeq(n: YNode | undefined): n is YSeq {
+  return !!n && n.kind === 'seq';
+}
+export function isScalar(n: YNode | undefined): n is YScalar {
+  return !!n && n.kind === 'scalar';
+}
+
+export function pairOf(map: YNode | undefined, key: string): YPair | undefined {
+  if (!isMap(map)) return undefined;
+  // Last one wins, as in kubectl (duplicate keys are reported by the loader).
+  for (let i = map.items.length - 1; i >= 0; i--) if (map.items[i]!.key === key) return map.items[i];
+  return undefined;
+}
+
+export function get(node: YNode | undefined, ...path: (string | number)[]): YNode | undefined {
+  let cur = node;
+  for (const p of path) {
+    if (!cur) return undefined;
+    if (typeof p === 'number') cur = isSeq(cur) ? cur.items[p] : undefined;
+    else cur = pairOf(cur, p)?.value;
+  }
+  return cur;
+}
+
+export function str(node: YNode | undefined): string | undefined {
+  if (!isScalar(node) || node.value === null) return undefined;
+  return String(node.value);
+}
+
+export function bool(node: YNode | undefined): boolean | undefined {
+  if (!isScalar(node)) return undefined;
+  if (typeof node.value === 'boolean') return node.value;
+  if (node.value === 'true') return true;
+  if (node.value === 'false') return false;
+  return undefined;
+}
+
+export function num(node: YNode | undefined): number | undefined {
+  if (!isScalar(node)) return undefined;
+  if (typeof node.value === 'number') return node.value;
+  if (typeof node.value === 'string' && /^\d+$/.test(node.value)) return Number(node.value);
+  return undefined;
+}
+
+export function items(node: YNode | undefined): YNode[] {
+  return isSeq(node) ? node.items : [];
+}
+
+export function pairs(node: YNode | undefined): YPair[] {
+  return isMap(node) ? node.items : [];
+}
+
+/** Plain JS value of a node (for hashing, comparisons and JSON output). */
+export function toJS(node: YNode | undefined): unknown {
+  if (!node) return undefined;
+  switch (node.kind) {
+    case 'scalar':
+      return node.value;
+    case 'seq':
+      return node.items.map(toJS);
+    case 'map': {
+      const o: Record<string, unknown> = {};
+      for (const p of node.items) o[p.key] = toJS(p.value);
+      return o;
+    }
+  }
+}
+
+/** Build a YNode from a plain JS value; every node gets `loc` (used for generated values). */
+export function fromJS(v: unknown, loc?: Loc): YNode {
+  if (Array.isArray(v)) return { kind: 'seq', items: v.map((x) => fromJS(x, loc)), loc };
+  if (v !== null && typeof v === 'object') {
+    return {
+      kind: 'map',
+      loc,
+      items: Object.entries(v as Record<string, unknown>).map(([key, val]) => ({ key, keyLoc: loc, value: fromJS(val, loc) })),
+    };
+  }
+  if (v === undefined) return { kind: 'scalar', value: null, loc };
+  return { kind: 'scalar', value: v as Scalar, loc };
+}
+
+/** Deep copy; Locs are shared (they are immutable). */
+export function clone<T extends YNode>(n: T): T {
+  switch (n.kind) {
+    case 'scalar':
+      return { ...n };
+    case 'seq':
+      return { ...n, items: n.items.map(clone) };
+    case 'map':
+      return { ...n, items: n.items.map((p) => ({ ...p, value: clone(p.value) })) };
+  }
+  return n;
+}
