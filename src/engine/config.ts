@@ -20,6 +20,13 @@ export interface Config {
   ignore: string[];
   overrides: { files: string[]; rules: Record<string, Severity | 'off'> }[];
   kustomize: { loadRestrictor: 'rootOnly' | 'none'; mode: 'auto' | 'kubectl' | 'off' };
+  /** The file this config came from. */
+  file?: string;
+  /**
+   * The directory finding paths are relative to (the lint's cwd), set by loadConfig; override
+   * globs are matched against each finding's file resolved from here (default: process.cwd()).
+   */
+  cwd?: string;
 }
 
 export const DEFAULT_SERVICE_CIDRS = ['10.96.0.0/12', '10.43.0.0/16', '172.30.0.0/16', '10.152.183.0/24'];

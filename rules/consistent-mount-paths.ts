@@ -1,0 +1,111 @@
+import { defineRule } from '../src/engine/rule.js';
+import type { Loc, YNode } from '../src/load/ynode.js';
+import type { Workload } from '../src/model/types.js';
+import { isUnder, normalizePath } from '../src/model/build.js';
+import { consumersOf, pathInContainer } from '../src/model/query.js';
+import { listOf, opAt, pathSeenBy, remoteOf, topology } from '../src/topology/index.js';
+
+/** Where one workload sees one place of a remote: `root` inside the remote, at `path` in a container. */
+interface View {
+  workload: Workload;
+  store: string;
+  label: string;
+  root: string;
+  /** The root of what the label names (a subPath below it is shown). */
+  base: string;
+  path: string;
+  /** The workload names this remote itself (a mount op, or a volume of that storage). */
+  explicit: boolean;
+  at: YNode | Loc;
+}
+
+function seen(v: View, s: string): string | undefined {
+  if (!isUnder(s, v.root)) return undefined;
+  const rel = v.root === '/' ? s : s.slice(v.root.length);
+  return normalizePath(`${v.path}/${rel}`);
+}
+
+export default defineRule({
+  id: 'consistent-mount-paths',
+  severity: 'warning',
+  fix: 'none',
+  scope: 'model',
+  summary: 'Workloads that share a remote should all mount it at the same path, or paths one app stores break in another.',
+  checkModel(model, ctx) {
+    const t = topology(model);
+    const views: View[] = [];
+    for (const site of t.sites) {
+      const remote = remoteOf(t, site);
+      if (!remote) continue;
+      const w = site.container.pod.workload;
+      const base = { store: remote.store, label: remote.label, root: remote.path, base: '/' };
+      const inPod = consumersOf(site).filter((m) => m.container.sort !== 'init');
+      const crossPod = t.hostPathConsumers(site).filter((m) => m.container.sort !== 'init');
+      if (inPod.length || !crossPod.length) views.push({ ...base, workload: w, path: site.op.target, explicit: true, at: opAt(site) });
+      for (const m of inPod) {
+        const p = pathInContainer(m, site.volPath);
+        if (p) views.push({ ...base, workload: w, path: p, explicit: true, at: opAt(site) });
+      }
+      const host = t.siteStorage(site);
+      for (const m of crossPod) {
+        if (!host) continue;
+        views.push({ ...base, workload: m.container.pod.workload, path: pathSeenBy(t, m, host.path), explicit: true, at: m.node });
+      }
+    }
+    for (const w of model.workloads) {
+      for (const c of w.pod.containers) {
+        if (c.sort === 'init') continue;
+        for (const m of c.volumeMounts) {
+          const s = t.storageOf(m);
+          if (!s || (s.kind !== 'nfs' && s.kind !== 'pvc')) continue;
+          views.push({ workload: w, store: s.store, label: s.label, root: s.path, base: s.base, path: m.mountPath, explicit: true, at: m.mountPathNode ?? m.node });
+        }
+      }
+    }
+
+    const places = new Map<string, View[]>();
+    for (const v of views) {
+      const k = `${v.store}\u0000${v.root}`;
+      places.set(k, [...(places.get(k) ?? []), v]);
+    }
+    const reported = new Set<string>();
+    for (const explicitViews of places.values()) {
+      const { store, root, label, base } = explicitViews[0]!;
+      const what = root === base ? label : `${label} (${base === '/' ? root : root.slice(base.length)})`;
+      const participants = [...new Set(explicitViews.map((v) => v.workload))];
+      if (participants.length < 2) continue;
+      const setOf = (w: Workload) => new Set(views.filter((v) => v.workload === w && v.store === store).flatMap((v) => seen(v, root) ?? []));
+      const sets = new Map(participants.map((w) => [w, setOf(w)]));
+      const count = new Map<string, number>();
+      for (const s of sets.values()) for (const p of s) count.set(p, (count.get(p) ?? 0) + 1);
+      if ([...count.values()].some((n) => n === participants.length)) continue;
+      // The path most workloads use; on a tie, the first workload's.
+      let canonical = '';
+      let best = 0;
+      for (const w of participants) {
+        for (const p of sets.get(w)!) {
+          const n = count.get(p)!;
+          if (n > best) [canonical, best] = [p, n];
+        }
+      }
+      const agree = participants.filter((w) => sets.get(w)!.has(canonical));
+      for (const w of participants) {
+        if (agree.includes(w)) continue;
+        const own = explicitViews.find((v) => v.workload === w)!;
+        const key = `${w.id}\u0000${own.at && 'kind' in own.at ? own.at.loc?.start : (own.at as Loc).start}\u0000${store}`;
+        if (reported.has(key)) continue;
+        reported.add(key);
+        const others = agree.map((x) => `${x.kind} ${x.name}`);
+        ctx.report({
+          at: own.at,
+          message: `${w.kind} ${w.name} sees ${what} at ${[...sets.get(w)!].join(', ')}, while ${listOf(others)} ${others.length === 1 ? 'sees' : 'see'} it at ${canonical}: ` +
+            `paths one app stores (Sonarr's symlinks, a Plex library path) point nowhere in the other. Mount it at ${canonical} here too.`,
+          related: agree.slice(0, 3).map((x) => {
+            const v = explicitViews.find((e) => e.workload === x)!;
+            return { at: v.at, message: `${x.kind} ${x.name} sees it at ${canonical}` };
+          }),
+        });
+      }
+    }
+  },
+});

@@ -1,0 +1,29 @@
+import { distance } from 'fastest-levenshtein';
+import { defineRule } from '../src/engine/rule.js';
+import { describeContainer } from '../src/model/query.js';
+
+const VALID = ['None', 'HostToContainer', 'Bidirectional'];
+
+export default defineRule({
+  id: 'invalid-mount-propagation',
+  severity: 'error',
+  fix: 'fix',
+  scope: 'pod',
+  summary: 'mountPropagation must be exactly None, HostToContainer or Bidirectional (case matters).',
+  checkPod(pod, ctx) {
+    for (const c of pod.containers) {
+      for (const m of c.volumeMounts) {
+        if (m.propagation === undefined || VALID.includes(m.propagation)) continue;
+        const v = m.propagation;
+        const close = VALID.find((x) => x.toLowerCase() === v.toLowerCase()) ??
+          VALID.find((x) => distance(x.toLowerCase(), v.toLowerCase()) <= 2);
+        ctx.report({
+          at: m.propagationNode ?? m.node,
+          message: `${describeContainer(c)} has mountPropagation "${v}" on volume "${m.name}" (${m.mountPath}); the API server accepts only "Bidirectional", "HostToContainer" or "None" (case matters) and rejects the object.` +
+            (close ? ` Did you mean "${close}"?` : ''),
+          fix: close && m.propagationNode ? { description: `change mountPropagation "${v}" to "${close}"`, edits: [{ op: 'setScalar', node: m.propagationNode, value: close }] } : undefined,
+        });
+      }
+    }
+  },
+});

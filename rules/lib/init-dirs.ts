@@ -1,0 +1,84 @@
+// Suggestion shared by mount-point-missing: create mount points in an `init-dirs` init
+// container, extending the one the pod already has when it can.
+import type { Edit, Fix } from '../../src/engine/finding.js';
+import type { Container, Pod, Volume, VolumeMount } from '../../src/model/types.js';
+import { get, isSeq } from '../../src/load/ynode.js';
+import { pathInContainer, type MountSite } from '../../src/model/query.js';
+import { isDirPrepOnly, programOf } from '../../src/model/roles.js';
+import { insertArgAfter } from './command-edits.js';
+
+export const INIT_DIRS_IMAGE = 'busybox:1.36';
+
+/** The pod's directory-preparing init container, preferring one named init-dirs. */
+function existingInitDirs(pod: Pod): Container | undefined {
+  const prep = pod.containers.filter((c) => isDirPrepOnly(c) && c.run.mkdirs.length > 0);
+  return prep.find((c) => c.name === 'init-dirs') ?? prep[0];
+}
+
+/** A mount of `v` in `c` through which `volPath` is visible. */
+function mountFor(c: Container, v: Volume, volPath: string): VolumeMount | undefined {
+  return c.volumeMounts.find((m) => m.volume === v && pathInContainer(m, volPath) !== undefined);
+}
+
+/** A new volumeMount for an init container: the mounter's own mount of the volume (same path and subPath). */
+function mountSpec(m: VolumeMount): Record<string, string> {
+  return m.subPath ? { name: m.name, mountPath: m.mountPath, subPath: m.subPath } : { name: m.name, mountPath: m.mountPath };
+}
+
+/**
+ * Create every missing mount point of the pod: add the paths to the existing init-dirs
+ * container's `mkdir` (adding volumeMounts it lacks), or add a new `init-dirs` init container
+ * first in the list, so it runs before native-sidecar mounters too.
+ */
+export function initDirsFix(pod: Pod, sites: MountSite[]): Fix | undefined {
+  const existing = existingInitDirs(pod);
+  const owner = existing;
+  const paths: string[] = [];
+  const newMounts: VolumeMount[] = [];
+  const taken = new Set(owner?.volumeMounts.map((m) => m.mountPath));
+  for (const s of sites) {
+    if (!s.volume || !s.mount) continue;
+    let m = owner ? mountFor(owner, s.volume, s.volPath) : undefined;
+    m ??= newMounts.find((x) => x.volume === s.volume && pathInContainer(x, s.volPath) !== undefined);
+    if (!m) {
+      if (taken.has(s.mount.mountPath)) continue;
+      m = s.mount;
+      newMounts.push(m);
+      taken.add(m.mountPath);
+    }
+    const p = pathInContainer(m, s.volPath);
+    if (p && !paths.includes(p)) paths.push(p);
+  }
+  if (!paths.length) return undefined;
+  const edits: Edit[] = [];
+  if (existing) {
+    const mk = [...existing.run.cmds].reverse().find((c) => programOf(c) === 'mkdir');
+    const last = mk?.words[mk.words.length - 1];
+    // In a script the paths go in as one text (` /a /b`); in an array, one item each.
+    const first = insertArgAfter(existing, last, paths.join(' '));
+    if (!first) return undefined;
+    if (first[0]!.op === 'replaceText') edits.push(...first);
+    else for (const p of paths) edits.push(...insertArgAfter(existing, last, p)!);
+    for (const m of newMounts) {
+      edits.push(existing.volumeMountsNode
+        ? { op: 'insertItem', seq: existing.volumeMountsNode, value: mountSpec(m) }
+        : { op: 'setKey', map: existing.node, key: 'volumeMounts', value: newMounts.map(mountSpec) });
+      if (!existing.volumeMountsNode) break;
+    }
+    return { description: `create ${paths.join(', ')} in init container "${existing.name}"`, edits };
+  }
+  const container = {
+    name: 'init-dirs',
+    image: INIT_DIRS_IMAGE,
+    command: ['mkdir', '-p', ...paths],
+    volumeMounts: newMounts.map(mountSpec),
+  };
+  const list = get(pod.specNode, 'initContainers');
+  // A new initContainers list goes just before containers, where a reader expects it.
+  const at = pod.specNode.items.findIndex((p) => p.key === 'containers');
+  const after = at > 0 ? pod.specNode.items[at - 1]!.key : undefined;
+  edits.push(isSeq(list)
+    ? { op: 'insertItem', seq: list, value: container, index: 0 }
+    : { op: 'setKey', map: pod.specNode, key: 'initContainers', value: [container], after });
+  return { description: `add an init-dirs init container that creates ${paths.join(', ')}`, edits };
+}

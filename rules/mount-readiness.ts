@@ -1,0 +1,89 @@
+import { defineRule } from '../src/engine/rule.js';
+import type { Fix } from '../src/engine/finding.js';
+import type { Container, Pod } from '../src/model/types.js';
+import { get, isSeq, toJS } from '../src/load/ynode.js';
+import { consumersOf, describeContainer, mountSites, pathInContainer, type MountSite } from '../src/model/query.js';
+import { hookWords, mountCheckProbe, probeChecks, execPaths } from '../src/model/mounters.js';
+import { nativeSidecarsAvailable } from '../src/model/versions.js';
+import { isUnder } from '../src/model/build.js';
+
+const STARTUP = { periodSeconds: 2, failureThreshold: 150 };
+
+/** Consumers that can be running before the mount exists. */
+function earlyConsumers(site: MountSite) {
+  return consumersOf(site).filter((m) => m.container.sort === 'container' || m.container.sort === 'sidecar');
+}
+
+/** The mounter's postStart hook waits for the mount, and every consumer starts after it (the kubelet waits for postStart). */
+function postStartWaits(site: MountSite, consumers: ReturnType<typeof earlyConsumers>): boolean {
+  const m = site.container;
+  if (m.sort !== 'container') return false;
+  const waits = execPaths(hookWords(m, 'postStart')).some((p) => isUnder(p, site.op.target));
+  return waits && consumers.every((c) => c.container.sort === 'container' && c.container.index > m.index);
+}
+
+/** Move a regular mounter into initContainers as a native sidecar with a startupProbe on its mounts. */
+function toNativeSidecar(pod: Pod, m: Container, sites: MountSite[]): Fix | undefined {
+  const containers = get(pod.specNode, 'containers');
+  if (!isSeq(containers) || containers.items.length < 2 || containers.items[m.index] !== m.node) return undefined;
+  // It would start before every regular container: not when one of those may be what it mounts from.
+  const servers = pod.containers.filter((c) => c.sort === 'container' && c !== m && (c.ports.length || c.run.listeners.length) &&
+    !sites.some((s) => consumersOf(s).some((x) => x.container === c)));
+  if (servers.length) return undefined;
+  const js = toJS(m.node) as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(js)) {
+    if (k === 'startupProbe') continue;
+    out[k] = v;
+    if (k === 'name') out.restartPolicy = 'Always';
+  }
+  out.startupProbe = mountCheckProbe(sites.map((s) => s.op), STARTUP);
+  const init = get(pod.specNode, 'initContainers');
+  return {
+    description: `make "${m.name}" a native sidecar (restartPolicy: Always, Kubernetes ≥ 1.29) with a startupProbe on its mount, so the other containers start after the mount exists`,
+    edits: [
+      { op: 'removeItem', seq: containers, index: m.index },
+      isSeq(init) && init.items.length
+        ? { op: 'insertItem', seq: init, value: out }
+        : { op: 'setKey', map: pod.specNode, key: 'initContainers', value: [out] },
+    ],
+  };
+}
+
+export default defineRule({
+  id: 'mount-readiness',
+  severity: 'warning',
+  fix: 'suggestion',
+  scope: 'pod',
+  summary: 'Consumers should not start before the mount they read exists: make the mounter a native sidecar with a startupProbe on the mount.',
+  checkPod(pod, ctx) {
+    const byMounter = new Map<Container, MountSite[]>();
+    for (const site of mountSites(pod)) {
+      const m = site.container;
+      if ((m.sort !== 'container' && m.sort !== 'sidecar') || site.op.cmd.source !== 'main') continue;
+      const consumers = earlyConsumers(site);
+      if (!consumers.length || postStartWaits(site, consumers)) continue;
+      if (m.sort === 'sidecar' && probeChecks(m.startupProbe, site.op.target)) continue;
+      if (consumers.some((c) => probeChecks(c.container.startupProbe, pathInContainer(c, site.volPath) ?? c.mountPath))) continue;
+      byMounter.set(m, [...(byMounter.get(m) ?? []), site]);
+    }
+    for (const [m, sites] of byMounter) {
+      const targets = [...new Set(sites.map((s) => s.op.target))].join(', ');
+      const who = [...new Set(sites.flatMap((s) => earlyConsumers(s).map((c) => `"${c.container.name}"`)))].join(', ');
+      let message: string;
+      let fix: Fix | undefined;
+      if (m.sort === 'sidecar') {
+        message = `${describeContainer(m)} mounts ${targets}, but has no startupProbe that checks the mount, so the kubelet starts ${who} as soon as its process runs, before the mount exists: ` +
+          `an app that scans an empty directory can drop its library (seed 000). Add a startupProbe that checks the mount.`;
+        fix = { description: `add a startupProbe on ${targets} to "${m.name}"`, edits: [{ op: 'setKey', map: m.node, key: 'startupProbe', value: mountCheckProbe(sites.map((s) => s.op), STARTUP) }] };
+      } else {
+        const allowed = nativeSidecarsAvailable(ctx.config.kubernetesVersion);
+        message = `${describeContainer(m)} mounts ${targets}, but it is a regular container and nothing makes ${who} wait for the mount: the kubelet starts them side by side, ` +
+          `so an app can scan an empty directory and drop its library (seed 000). Make "${m.name}" a native sidecar (an init container with restartPolicy: Always, Kubernetes ≥ 1.29) with a startupProbe on the mount, or give the consumers a startupProbe that checks it` +
+          (allowed ? '.' : ` (kubernetesVersion ${ctx.config.kubernetesVersion} is below 1.29, so medialint does not suggest the native sidecar).`);
+        fix = allowed ? toNativeSidecar(pod, m, sites) : undefined;
+      }
+      ctx.report({ at: get(m.node, 'name') ?? m.node, message, suggestions: fix ? [fix] : undefined });
+    }
+  },
+});

@@ -1,0 +1,69 @@
+// --fix / --fix-dry-run: lint, apply fixes in passes (src/fix), then write atomically or print a diff.
+import path from 'node:path';
+import { readFileSync } from 'node:fs';
+import type { Finding } from '../engine/finding.js';
+import type { Config } from '../engine/config.js';
+import { defaultReadFile, lintFiles, lintPaths, type LintOptions, type LintResult } from '../engine/lint.js';
+import { fixFiles } from '../fix/apply.js';
+import { writeAtomic } from '../fix/write.js';
+import { unifiedDiff } from '../fix/diff.js';
+import { RULES } from '../../rules/index.js';
+import type { Io } from './main.js';
+
+const enc = new TextEncoder();
+
+/** Lint `files` (display path -> text, relative to cwd) as if they were on disk, with edits applied in memory. */
+function memoryLint(absFiles: string[], opts: LintOptions, cwd: string) {
+  return (files: Map<string, string>): Finding[] => {
+    const read = (abs: string) => {
+      const rel = path.relative(cwd, abs).split(path.sep).join('/');
+      const t = files.get(rel);
+      return t !== undefined ? enc.encode(t) : (opts.readFile ?? defaultReadFile)(abs);
+    };
+    return lintFiles(absFiles, { ...opts, readFile: read }).findings;
+  };
+}
+
+/** Fix in memory (used by tests and by runFix). Returns only the files that changed. */
+export async function fixTexts(files: Map<string, string>, cwd: string, config: Config, suggestions: boolean) {
+  const abs = [...files.keys()].map((f) => path.resolve(cwd, f));
+  const opts: LintOptions = { cwd, config, rules: RULES };
+  const lint = memoryLint(abs, opts, cwd);
+  const r = await fixFiles({ files, lint, suggestions, canWrite: (p) => files.has(p) });
+  return { files: r.files, remaining: r.remaining, applied: r.applied, problems: r.problems };
+}
+
+export async function runFix(paths: string[], opts: LintOptions, o: { write: boolean; suggestions: boolean; io: Io }): Promise<{ result: LintResult; note: string }> {
+  const first = lintPaths(paths, opts);
+  // Only the linted files may be written, never files outside the linted paths.
+  const linted = new Set(first.files);
+  const texts = new Map<string, string>();
+  for (const [p, sf] of first.sources) if (linted.has(p) || isInside(p, opts.cwd)) texts.set(p, sf.text);
+  const lint = memoryLint(first.files.map((f) => path.resolve(opts.cwd, f)), opts, opts.cwd);
+  const r = await fixFiles({ files: texts, lint, suggestions: o.suggestions, canWrite: (p) => linted.has(p) });
+  const notes: string[] = [...r.problems];
+  let changed = 0;
+  for (const [file, text] of r.files) {
+    const before = texts.get(file)!;
+    if (o.write) {
+      const err = writeAtomic(path.resolve(opts.cwd, file), text, { expectedOriginal: before });
+      if (err) notes.push(`${file}: not written: ${err}`);
+      else changed++;
+    } else {
+      o.io.stdout(unifiedDiff(file, before, text));
+    }
+  }
+  // What remains after fixing decides the exit code and the report.
+  const result = o.write && changed ? lintPaths(paths, opts) : { ...first, findings: r.remaining };
+  const applied = r.applied.length;
+  if (o.write && applied) notes.push(`medialint: applied ${applied} fix${applied === 1 ? '' : 'es'} in ${changed} file${changed === 1 ? '' : 's'}`);
+  return { result, note: notes.length ? notes.map((n) => (n.startsWith('medialint') ? n : `medialint: ${n}`)).join('\n') + '\n' : '' };
+}
+
+function isInside(display: string, _cwd: string): boolean {
+  return !display.startsWith('/') && !display.startsWith('..');
+}
+
+export function readText(p: string): string {
+  return readFileSync(p, 'utf8');
+}

@@ -1,0 +1,213 @@
+// The command line: argv -> options -> pipeline -> output, exit codes 0/1/2 (SPEC §3).
+import { parseArgs } from 'node:util';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Finding, Severity } from '../engine/finding.js';
+import { SEVERITY_RANK } from '../engine/finding.js';
+import { lintPaths, lintFiles, type LintOptions, type LintResult } from '../engine/lint.js';
+import { loadConfig, ConfigError } from '../engine/load-config.js';
+import { RULES, ruleById } from '../../rules/index.js';
+import { ruleDoc, packageVersion } from './package-files.js';
+import { formatFindings, FORMATS } from '../report/index.js';
+import { runFix } from './fix-command.js';
+import { runSubcommand, SUBCOMMANDS } from './subcommands.js';
+
+export class UsageError extends Error {}
+
+export interface Io {
+  cwd: string;
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  stdin: () => string;
+  env: Record<string, string | undefined>;
+  isTTY: boolean;
+}
+
+const HELP = `medialint [options] [paths...]     lint Kubernetes manifests (default path: .)
+medialint -                        lint a YAML stream from stdin
+medialint rules [--format json]    list every rule
+medialint explain <rule-id>        print a rule's documentation
+medialint graph [paths...]         draw each pod's mount topology (--format text|mermaid)
+medialint render <dir> [--origins] print a kustomization as medialint renders it
+medialint init                     write a commented starter .medialint.yaml
+
+Options:
+  --fix                   apply fixes to the files (atomically; comments kept)
+  --fix-dry-run           print the fixes as a unified diff; write nothing
+  --suggestions           with --fix/--fix-dry-run, also apply suggestions
+  -f, --format NAME       stylish | json | sarif | github | gitlab (default: stylish)
+  -o, --output-file FILE  write the report to FILE
+  -c, --config FILE       use this config instead of .medialint.yaml found upward
+  --rule ID=SEVERITY      error | warning | info | off (repeatable)
+  --max-warnings N        exit 1 when there are more than N warnings
+  --quiet                 report errors only
+  --color / --no-color    force colour on or off (NO_COLOR and FORCE_COLOR honoured)
+  --ignore-pattern GLOB   skip matching files (repeatable)
+  --kustomize MODE        auto | kubectl | off (default: auto, rendered in-process)
+  --load-restrictor R     rootOnly | none (default: rootOnly)
+  --service-cidr CIDR     add a service CIDR (repeatable)
+  --stdin-filename NAME   name for the stdin stream in reports
+  --report-unused-suppressions  report suppressions that silence nothing
+  -v, --version           print the version
+  -h, --help              print this help
+
+Exit codes: 0 clean (warnings within --max-warnings), 1 problems found, 2 bad usage or internal error.`;
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  try {
+    return await run(argv, io);
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof ConfigError) {
+      io.stderr(`medialint: ${e.message}\n`);
+      return 2;
+    }
+    if (io.env.DEBUG?.includes('medialint')) io.stderr(`${(e as Error).stack}\n`);
+    io.stderr(`medialint: internal error: ${(e as Error).message} (run with DEBUG=medialint for a stack trace)\n`);
+    return 2;
+  }
+}
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        fix: { type: 'boolean' },
+        'fix-dry-run': { type: 'boolean' },
+        suggestions: { type: 'boolean' },
+        format: { type: 'string', short: 'f' },
+        'output-file': { type: 'string', short: 'o' },
+        config: { type: 'string', short: 'c' },
+        rule: { type: 'string', multiple: true },
+        'max-warnings': { type: 'string' },
+        quiet: { type: 'boolean' },
+        color: { type: 'boolean' },
+        'no-color': { type: 'boolean' },
+        'ignore-pattern': { type: 'string', multiple: true },
+        kustomize: { type: 'string' },
+        'load-restrictor': { type: 'string' },
+        'service-cidr': { type: 'string', multiple: true },
+        'stdin-filename': { type: 'string' },
+        'report-unused-suppressions': { type: 'boolean' },
+        origins: { type: 'boolean' },
+        'app-template-values': { type: 'string', multiple: true },
+        version: { type: 'boolean', short: 'v' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message.split('\n')[0]}. Run medialint --help for the options.`);
+  }
+}
+
+export type Parsed = ReturnType<typeof parse>;
+
+async function run(argv: string[], io: Io): Promise<number> {
+  const args = parse(argv);
+  const v = args.values;
+  if (v.help) {
+    io.stdout(HELP + '\n');
+    return 0;
+  }
+  if (v.version) {
+    io.stdout(packageVersion() + '\n');
+    return 0;
+  }
+  const [first, ...rest] = args.positionals;
+  if (first && SUBCOMMANDS.includes(first) && !existsSync(path.resolve(io.cwd, first))) {
+    return runSubcommand(first, rest, args, io);
+  }
+
+  const paths = args.positionals;
+  const useStdin = paths.includes('-');
+  if (useStdin && (v.fix || v['fix-dry-run'])) throw new UsageError('--fix cannot be used with stdin input (there is no file to write); lint files instead');
+  if (useStdin && paths.length > 1) throw new UsageError('`-` (stdin) cannot be combined with other paths');
+  const format = v.format ?? 'stylish';
+  if (!(format in FORMATS)) throw new UsageError(`unknown format "${format}"; use one of ${Object.keys(FORMATS).join(', ')}`);
+  let maxWarnings = -1;
+  if (v['max-warnings'] !== undefined) {
+    if (!/^\d+$/.test(v['max-warnings'])) throw new UsageError('--max-warnings takes a whole number');
+    maxWarnings = Number(v['max-warnings']);
+  }
+
+  const config = loadConfig({ cwd: io.cwd, explicit: v.config, paths: useStdin ? [] : paths });
+  applyCliConfig(config, v);
+
+  const opts: LintOptions = {
+    cwd: io.cwd,
+    config,
+    rules: RULES,
+    reportUnusedSuppressions: !!v['report-unused-suppressions'],
+  };
+  if (useStdin) opts.stdin = { text: io.stdin(), filename: v['stdin-filename'] ?? '<stdin>' };
+
+  let result: LintResult;
+  let fixedNote = '';
+  if (v.fix || v['fix-dry-run']) {
+    const r = await runFix(paths, opts, { write: !!v.fix, suggestions: !!v.suggestions, io });
+    result = r.result;
+    fixedNote = r.note;
+  } else {
+    result = useStdin ? lintFiles([], opts) : lintPaths(paths, opts);
+  }
+  for (const e of result.errors) io.stderr(`medialint: ${e}\n`);
+  if (!useStdin && !result.files.length && result.errors.length) return 2;
+
+  let findings = result.findings;
+  if (v.quiet) findings = findings.filter((f) => f.severity === 'error');
+  const color = v['no-color'] ? false : v.color ? true : io.env.NO_COLOR ? false : io.env.FORCE_COLOR ? io.env.FORCE_COLOR !== '0' : io.isTTY && !v['output-file'];
+  const text = formatFindings(format, findings, {
+    cwd: io.cwd,
+    rules: RULES,
+    color,
+    version: packageVersion(),
+    ruleDoc,
+    sourceText: (f) => result.sources.get(f)?.text,
+  });
+  if (v['output-file']) writeFileSync(path.resolve(io.cwd, v['output-file']), text);
+  else if (text) io.stdout(text.endsWith('\n') ? text : text + '\n');
+  if (fixedNote) io.stderr(fixedNote);
+  return exitCode(result.findings, maxWarnings);
+}
+
+export function exitCode(findings: Finding[], maxWarnings: number): number {
+  if (findings.some((f) => f.severity === 'error')) return 1;
+  const warnings = findings.filter((f) => f.severity === 'warning').length;
+  if (maxWarnings >= 0 && warnings > maxWarnings) return 1;
+  return 0;
+}
+
+function applyCliConfig(config: ReturnType<typeof loadConfig>, v: Parsed['values']): void {
+  for (const r of v.rule ?? []) {
+    const m = /^([a-z0-9-]+)=(error|warning|info|off)$/.exec(r);
+    if (!m) throw new UsageError(`--rule takes ID=SEVERITY (error, warning, info or off), got "${r}"`);
+    if (!ruleById(m[1]!)) throw new UsageError(`--rule: unknown rule "${m[1]}"; run medialint rules for the list`);
+    config.rules[m[1]!] = m[2] as Severity | 'off';
+  }
+  for (const c of v['service-cidr'] ?? []) config.serviceCIDRs.push(c);
+  if (v['ignore-pattern']) config.ignore.push(...v['ignore-pattern']);
+  if (v.kustomize) {
+    if (!['auto', 'kubectl', 'off'].includes(v.kustomize)) throw new UsageError('--kustomize takes auto, kubectl or off');
+    config.kustomize.mode = v.kustomize as 'auto' | 'kubectl' | 'off';
+  }
+  if (v['load-restrictor']) {
+    const lr = v['load-restrictor'].replace(/^LoadRestrictions/, '');
+    const norm = /^rootonly$/i.test(lr) ? 'rootOnly' : /^none$/i.test(lr) ? 'none' : undefined;
+    if (!norm) throw new UsageError('--load-restrictor takes rootOnly or none');
+    config.kustomize.loadRestrictor = norm;
+  }
+}
+
+export function severityAtLeast(f: Finding, s: Severity): boolean {
+  return SEVERITY_RANK[f.severity] >= SEVERITY_RANK[s];
+}
+
+export function readStdin(): string {
+  try {
+    return readFileSync(0, 'utf8');
+  } catch {
+    return '';
+  }
+}

@@ -1,0 +1,700 @@
+// The edit API: turn one `Edit` (expressed on YNodes) into text edits on the file its
+// nodes came from. It works only from node ranges and the file text: it replaces a scalar's
+// span, or adds `key: value` lines after a block map's last pair at its first key's column,
+// and never re-serialises a document (`doc.setIn()` + `String(doc)` reformats the whole
+// file: eemeli/yaml #207, #369, #572). Anything it cannot express safely is `undefined`.
+import { parse } from 'yaml';
+import type { Edit } from '../engine/finding.js';
+import type { Loc, YMap, YNode, YPair, YScalar, YSeq } from '../load/ynode.js';
+import { toJS } from '../load/ynode.js';
+import {
+  detectStyle,
+  isInline,
+  renderBlockScalar,
+  renderBlockUnderKey,
+  renderFlow,
+  renderInline,
+  renderItemLines,
+  renderPairLines,
+  renderScalar,
+  type FileStyle,
+} from './render.js';
+import type { TextEdit } from './text-edit.js';
+
+// ---- which file an edit changes --------------------------------------------------------
+
+/** The file whose text `toTextEdits` needs for this edit (undefined: the nodes have no position). */
+export function editFile(edit: Edit): string | undefined {
+  switch (edit.op) {
+    case 'setScalar':
+      return edit.node.loc?.file;
+    case 'setKey': {
+      // A key that a kustomize patch set lives in the patch: edit it there.
+      const f = foreignPair(edit.map, edit.key);
+      return f ? f.keyLoc!.file : edit.map.loc?.file;
+    }
+    case 'removeKey':
+      return edit.map.loc?.file;
+    case 'insertItem':
+    case 'removeItem':
+      return edit.seq.loc?.file;
+    case 'replaceText':
+      return edit.loc.file;
+    case 'setPath': {
+      const r = resolvePath(edit.map, edit.path, edit.value);
+      return r?.map.loc?.file;
+    }
+  }
+}
+
+/**
+ * `setPath` as one `setKey`: walk the maps that exist, and set the first missing key to
+ * the nested rest (`{securityContext: {privileged: true}}`), so that all the new maps are
+ * inserted as one block.
+ */
+export function resolvePath(map: YMap, path: string[], value: unknown): { map: YMap; key: string; value: unknown } | undefined {
+  if (path.length === 0) return undefined;
+  let cur = map;
+  for (let i = 0; i < path.length - 1; i++) {
+    const seg = path[i]!;
+    const p = ownPair(cur, seg) ?? foreignPair(cur, seg);
+    if (!p) return { map: cur, key: seg, value: nest(path.slice(i + 1), value) };
+    if (p.value.kind === 'map') {
+      if (!p.value.loc) return undefined;
+      cur = p.value;
+      continue;
+    }
+    if (p.value.kind === 'scalar' && p.value.value === null) return { map: cur, key: seg, value: nest(path.slice(i + 1), value) };
+    return undefined; // a scalar or list in the way: replacing it is not this edit's call
+  }
+  return { map: cur, key: path[path.length - 1]!, value };
+}
+
+function nest(path: string[], value: unknown): unknown {
+  let v = value;
+  for (let i = path.length - 1; i >= 0; i--) v = { [path[i]!]: v };
+  return v;
+}
+
+// ---- entry point -----------------------------------------------------------------------
+
+/**
+ * Text edits for one edit, over `fileText` (the text of `editFile(edit)`). An empty array
+ * means there is nothing to change (the value is already there); undefined means the edit
+ * cannot be made without risking the rest of the file.
+ */
+export function toTextEdits(edit: Edit, fileText: string): TextEdit[] | undefined {
+  const file = editFile(edit);
+  if (file === undefined) return undefined;
+  const cx = new Cx(file, fileText);
+  try {
+    switch (edit.op) {
+      case 'setScalar':
+        return cx.setScalar(edit.node, edit.value, { inFlow: undefined });
+      case 'setKey':
+        return cx.setKey(edit.map, edit.key, plain(edit.value), edit.after);
+      case 'removeKey':
+        return cx.removeKey(edit.map, edit.key);
+      case 'insertItem':
+        return cx.insertItem(edit.seq, plain(edit.value), edit.index);
+      case 'removeItem':
+        return cx.removeItem(edit.seq, edit.index);
+      case 'replaceText':
+        return cx.replaceText(edit.loc, edit.text);
+      case 'setPath': {
+        const r = resolvePath(edit.map, edit.path, plain(edit.value));
+        if (!r) return undefined;
+        return cx.setKey(r.map, r.key, r.value);
+      }
+    }
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
+
+/** Values may be plain JS or YNodes; YNodes become plain JS. */
+function plain(v: unknown): unknown {
+  if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+    const k = (v as { kind?: unknown }).kind;
+    if ((k === 'scalar' && 'value' in v) || ((k === 'map' || k === 'seq') && Array.isArray((v as { items?: unknown }).items))) {
+      return toJS(v as YNode);
+    }
+  }
+  return v === undefined ? null : v;
+}
+
+function deepEqual(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bb = b as unknown[];
+    return a.length === bb.length && a.every((x, i) => deepEqual(x, bb[i]));
+  }
+  const ka = Object.keys(a as object);
+  const kb = Object.keys(b as object);
+  if (ka.length !== kb.length) return false;
+  return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+/**
+ * The pair that sets `key` when it was written in another file than the map (a kustomize
+ * patch over a base map): last one wins, as in the rendered object.
+ */
+function foreignPair(map: YMap, key: string): YPair | undefined {
+  if (!map.loc) return undefined;
+  for (let i = map.items.length - 1; i >= 0; i--) {
+    const p = map.items[i]!;
+    if (p.key !== key) continue;
+    return p.keyLoc && p.keyLoc.file !== map.loc.file ? p : undefined;
+  }
+  return undefined;
+}
+
+/** The pair of `key` written in this map itself (not merged in from `<<`), last one wins. */
+function ownPair(map: YMap, key: string): YPair | undefined {
+  const span = map.loc;
+  for (let i = map.items.length - 1; i >= 0; i--) {
+    const p = map.items[i]!;
+    if (p.key !== key) continue;
+    if (!span || !p.keyLoc || p.keyLoc.file !== span.file || p.keyLoc.start < span.start || p.keyLoc.end > span.end) continue;
+    return p;
+  }
+  return undefined;
+}
+
+// ---- the text work ---------------------------------------------------------------------
+
+/** The style of the last file looked at (a pass makes many edits on one file). */
+let lastStyle: { text: string; style: FileStyle } | undefined;
+
+class Cx {
+  private styleCache: FileStyle | undefined;
+
+  constructor(
+    readonly file: string,
+    readonly text: string,
+  ) {}
+
+  get style(): FileStyle {
+    if (!this.styleCache) {
+      if (lastStyle?.text !== this.text) lastStyle = { text: this.text, style: detectStyle(this.text) };
+      this.styleCache = lastStyle.style;
+    }
+    return this.styleCache;
+  }
+  get eol(): string {
+    return this.style.eol;
+  }
+
+  private edit(start: number, end: number, text: string): TextEdit {
+    return { file: this.file, start, end, text };
+  }
+
+  // -- line helpers --
+
+  lineStart(pos: number): number {
+    return this.text.lastIndexOf('\n', pos - 1) + 1;
+  }
+  /** End of the line holding `pos`, before its line break. */
+  lineEnd(pos: number): number {
+    const nl = this.text.indexOf('\n', pos);
+    if (nl < 0) return this.text.length;
+    return nl > 0 && this.text[nl - 1] === '\r' ? nl - 1 : nl;
+  }
+  /** Start of the line after the one holding `pos`, or undefined on the last line without a break. */
+  nextLine(pos: number): number | undefined {
+    const nl = this.text.indexOf('\n', pos);
+    return nl < 0 ? undefined : nl + 1;
+  }
+  /** The last content position of a span: before trailing blanks and line breaks. */
+  trimEnd(start: number, end: number): number {
+    let e = end;
+    while (e > start && /\s/.test(this.text[e - 1]!)) e--;
+    return e;
+  }
+  /** The span of whole lines from the line of `from` through the line of `to`, with one line break. */
+  wholeLines(from: number, to: number): [number, number] {
+    const ls = this.lineStart(from);
+    const nl = this.nextLine(to);
+    if (nl !== undefined) return [ls, nl];
+    // Last line without a break: take the break before it instead.
+    if (ls === 0) return [0, this.text.length];
+    return [ls - (this.text[ls - 2] === '\r' ? 2 : 1), this.text.length];
+  }
+  onlySpaceBefore(pos: number): boolean {
+    return /^[ \t]*$/.test(this.text.slice(this.lineStart(pos), pos));
+  }
+  /** Insertion point for new lines after the line holding `pos`: [offset, prefix-break?]. */
+  afterLineOf(pos: number): { at: number; needsBreak: boolean } {
+    const nl = this.nextLine(pos);
+    return nl === undefined ? { at: this.text.length, needsBreak: true } : { at: nl, needsBreak: false };
+  }
+  insertLines(pos: number, lines: string[]): TextEdit {
+    const { at, needsBreak } = this.afterLineOf(pos);
+    const body = lines.join(this.eol);
+    return this.edit(at, at, needsBreak ? this.eol + body : body + this.eol);
+  }
+
+  // -- node helpers --
+
+  inFile(loc: Loc | undefined): loc is Loc {
+    return !!loc && loc.file === this.file && loc.start >= 0 && loc.end <= this.text.length && loc.start <= loc.end;
+  }
+  within(loc: Loc | undefined, outer: Loc): loc is Loc {
+    return this.inFile(loc) && loc.start >= outer.start && loc.end <= outer.end;
+  }
+  /** The pairs written in this map's own span, in text order. */
+  ownPairs(map: YMap): YPair[] {
+    const span = map.loc!;
+    return map.items.filter((p) => this.within(p.keyLoc, span)).sort((a, b) => a.keyLoc!.start - b.keyLoc!.start);
+  }
+  ownItems(seq: YSeq): YNode[] | undefined {
+    const span = seq.loc!;
+    const out: YNode[] = [];
+    for (const it of seq.items) {
+      if (!this.within(it.loc, span)) return undefined; // an alias item: positions are not ours
+      out.push(it);
+    }
+    for (let i = 1; i < out.length; i++) if (out[i]!.loc!.start < out[i - 1]!.loc!.start) return undefined;
+    return out;
+  }
+
+  /** End of the text a node occupies (its last scalar, bracket or key), without trailing comments. */
+  contentEnd(node: YNode): number {
+    const loc = node.loc!;
+    if (node.kind === 'scalar') {
+      if (node.style === 'block-literal' || node.style === 'block-folded') {
+        const headerEnd = this.lineEnd(loc.start);
+        if (/^[|>][1-9]?\+/.test(this.text.slice(loc.start, headerEnd))) {
+          // Keep chomping: trailing blank lines are part of the value; end on the last one.
+          const last = this.text.lastIndexOf('\n', loc.end - 1);
+          if (last >= headerEnd) return this.text[last - 1] === '\r' ? last - 1 : last;
+        }
+        return Math.max(headerEnd, this.trimEnd(loc.start, loc.end));
+      }
+      return loc.end;
+    }
+    if (node.flow) return this.trimEnd(loc.start, loc.end);
+    let end = loc.start;
+    if (node.kind === 'map') {
+      for (const p of node.items) {
+        if (!this.within(p.keyLoc, loc)) continue;
+        end = Math.max(end, p.keyLoc.end);
+        if (this.within(p.value.loc, loc)) end = Math.max(end, this.contentEnd(p.value));
+      }
+    } else {
+      for (const it of node.items) if (this.within(it.loc, loc)) end = Math.max(end, this.contentEnd(it));
+    }
+    return end === loc.start ? this.trimEnd(loc.start, loc.end) : end;
+  }
+
+  /** End of a pair: its value's content, or its key (a null or aliased value). */
+  pairEnd(p: YPair, span: Loc): number {
+    let end = p.keyLoc!.end;
+    if (this.within(p.value.loc, span) && p.value.loc.start >= p.keyLoc!.start) end = Math.max(end, this.contentEnd(p.value));
+    return end;
+  }
+
+  keyMatches(p: YPair): boolean {
+    const src = this.text.slice(p.keyLoc!.start, p.keyLoc!.end);
+    if (src === p.key) return true;
+    try {
+      const v = parse(`${src}: x`, { strict: false, uniqueKeys: false }) as Record<string, unknown> | null;
+      return !!v && typeof v === 'object' && Object.keys(v).length === 1 && Object.keys(v)[0] === p.key;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Offset just after the `:` that follows a key, if it is there. */
+  colonAfter(keyEnd: number): number | undefined {
+    let i = keyEnd;
+    while (i < this.text.length && (this.text[i] === ' ' || this.text[i] === '\t')) i++;
+    return this.text[i] === ':' ? i + 1 : undefined;
+  }
+
+  /** A zero-width (empty) value: `key:` or `-` with nothing after. */
+  isEmptyNull(n: YNode): boolean {
+    return n.kind === 'scalar' && n.value === null && !!n.loc && n.loc.start === n.loc.end;
+  }
+
+  // -- scalars --
+
+  setScalar(node: YScalar, value: string | number | boolean | null, ctx: { inFlow: boolean | undefined }): TextEdit[] | undefined {
+    const loc = node.loc;
+    if (!this.inFile(loc)) return undefined;
+    if (Object.is(node.value, value)) return [];
+    const t = this.text;
+    if (loc.start === loc.end) {
+      if (node.value !== null) return undefined;
+      // `key:` / `-` with no value: write after the indicator.
+      let i = loc.start;
+      while (i > 0 && (t[i - 1] === ' ' || t[i - 1] === '\t')) i--;
+      if (t[i - 1] !== ':' && t[i - 1] !== '-') return undefined;
+      let s = renderScalar(value, { inFlow: ctx.inFlow ?? false });
+      if (ctx.inFlow === undefined && s !== undefined && /[,[\]{}]/.test(s) && !/^["']/.test(s)) s = renderScalar(value, { inFlow: true });
+      return s === undefined ? undefined : [this.edit(i, i, ' ' + s)];
+    }
+    const src = t.slice(loc.start, loc.end);
+    if (node.style === 'block-literal' || node.style === 'block-folded') {
+      if (!/^[|>]/.test(src)) return undefined;
+      const headerEnd = this.lineEnd(loc.start);
+      const end = this.contentEnd(node);
+      if (typeof value === 'string') {
+        const indent = this.blockIndent(loc.start, headerEnd, loc.end);
+        const body = renderBlockScalar(value, node.style === 'block-folded', indent, this.eol, t.slice(loc.start, headerEnd));
+        if (body !== undefined) return [this.edit(loc.start, end, body)];
+      }
+      const s = renderScalar(value, { style: 'double' });
+      return s === undefined ? undefined : [this.edit(loc.start, end, s)];
+    }
+    if (!this.sourceIs(src, node.value)) return undefined;
+    const style = node.style ?? 'plain';
+    let s = renderScalar(value, { style, inFlow: ctx.inFlow ?? false });
+    // Not knowing whether the scalar sits in a flow collection: `,[]{}` in a plain
+    // scalar would end it there, so render for flow context (which quotes them).
+    if (ctx.inFlow === undefined && s !== undefined && /[,[\]{}]/.test(s) && !/^["']/.test(s)) {
+      s = renderScalar(value, { style, inFlow: true });
+    }
+    return s === undefined ? undefined : [this.edit(loc.start, loc.end, s)];
+  }
+
+  /** Does this scalar source read as `value`? (Guards against positions that went stale.) */
+  sourceIs(src: string, value: unknown): boolean {
+    try {
+      const v = parse(`k: ${src}`, { strict: false, uniqueKeys: false }) as Record<string, unknown> | null;
+      if (!v || typeof v !== 'object') return false;
+      return Object.is(v.k, value) || (typeof v.k === 'number' && v.k === value) || (v.k === undefined && value === null);
+    } catch {
+      return false;
+    }
+  }
+
+  /** Indentation of a block scalar's content lines. */
+  blockIndent(start: number, headerEnd: number, end: number): string {
+    const lines = this.text.slice(headerEnd, end).split(/\r?\n/);
+    for (const l of lines) if (l.trim() !== '') return /^ */.exec(l)![0];
+    const base = /^ */.exec(this.text.slice(this.lineStart(start)))![0].length;
+    return ' '.repeat(base + this.style.step);
+  }
+
+  // -- maps --
+
+  setKey(map: YMap, key: string, value: unknown, after?: string): TextEdit[] | undefined {
+    if (!map.loc) return undefined;
+    const existing = ownPair(map, key);
+    if (existing) {
+      if (!this.keyMatches(existing)) return undefined;
+      if (deepEqual(toJS(existing.value), value)) return [];
+      return this.replaceValue(map, existing, value);
+    }
+    const foreign = foreignPair(map, key);
+    if (foreign) {
+      // Set where the patch wrote it; that map's extent is not known, only the pair's.
+      if (!this.inFile(foreign.keyLoc) || !this.keyMatches(foreign)) return undefined;
+      if (deepEqual(toJS(foreign.value), value)) return [];
+      const k = foreign.keyLoc.start;
+      const prefix = this.text.slice(this.lineStart(k), k);
+      const before = this.text.slice(0, this.lineStart(k)).split(/\r?\n/).filter((l) => !/^\s*(#.*)?$/.test(l)).pop() ?? '';
+      const flow = /^[ \t]*(-[ \t]+)*$/.test(prefix) ? /[{,]\s*$/.test(before.replace(/\s#.*$/, '')) : /[{,][ \t]*$/.test(prefix);
+      return this.replaceValue(map, foreign, value, { ...foreign.keyLoc, start: 0, end: this.text.length }, flow);
+    }
+    if (!this.inFile(map.loc)) return undefined;
+    return this.insertPair(map, key, value, after);
+  }
+
+  replaceValue(map: YMap, pair: YPair, value: unknown, span: Loc = map.loc!, flow = !!map.flow): TextEdit[] | undefined {
+    const v = pair.value;
+    const keyLoc = pair.keyLoc!;
+    const vIn = this.within(v.loc, span) && v.loc.start >= keyLoc.end;
+    if (flow) {
+      const s = renderFlow(value);
+      if (s === undefined) return undefined;
+      if (this.isEmptyNull(v) || !vIn) {
+        if (v.kind !== 'scalar' || v.value !== null) return undefined;
+        const c = this.colonAfter(keyLoc.end);
+        return c === undefined ? [this.edit(keyLoc.end, keyLoc.end, ': ' + s)] : [this.edit(c, c, ' ' + s)];
+      }
+      if (v.kind === 'scalar' && isScalarValue(value)) return this.setScalar(v, value, { inFlow: true });
+      return [this.edit(v.loc!.start, v.loc!.end, s)];
+    }
+    const colon = this.colonAfter(keyLoc.end);
+    if (colon === undefined) return undefined;
+    const keyCol = keyLoc.start - this.lineStart(keyLoc.start);
+    const keyLineEnd = this.lineEnd(keyLoc.end);
+    if (!vIn && !this.isEmptyNull(v)) return undefined;
+    const eol = this.eol;
+
+    if (isInline(value)) {
+      const s = renderInline(value);
+      if (s === undefined) return undefined;
+      if (v.kind === 'scalar') {
+        if (isScalarValue(value)) return this.setScalar(v, value, { inFlow: false });
+        if (this.isEmptyNull(v)) return [this.edit(colon, colon, ' ' + s)];
+        return [this.edit(v.loc!.start, this.contentEnd(v), s)];
+      }
+      if (v.flow) return [this.edit(v.loc!.start, v.loc!.end, s)];
+      // A block collection becomes a one-line value.
+      if (v.loc!.start <= keyLineEnd) return undefined;
+      return [this.edit(colon, this.lineEnd(this.contentEnd(v)), ' ' + s)];
+    }
+
+    // A non-empty map or list.
+    if (v.kind !== 'scalar' && v.flow) {
+      const s = renderFlow(value);
+      return s === undefined ? undefined : [this.edit(v.loc!.start, v.loc!.end, s)];
+    }
+    const lines = renderBlockUnderKey(value, keyCol, this.style);
+    if (!lines) return undefined;
+    const block = eol + lines.join(eol);
+    if (v.kind === 'scalar') {
+      if (this.isEmptyNull(v)) return [this.edit(keyLineEnd, keyLineEnd, block)];
+      const end = this.contentEnd(v);
+      if (v.style === 'block-literal' || v.style === 'block-folded') {
+        return [this.edit(colon, this.lineEnd(end), block)];
+      }
+      // `key: x # note` -> `key: # note` + the block below.
+      const lineEnd = this.lineEnd(end);
+      return [this.edit(colon, lineEnd, this.text.slice(end, lineEnd) + block)];
+    }
+    if (v.loc!.start <= keyLineEnd) return undefined;
+    return [this.edit(keyLineEnd, this.lineEnd(this.contentEnd(v)), block)];
+  }
+
+  insertPair(map: YMap, key: string, value: unknown, after?: string): TextEdit[] | undefined {
+    const span = map.loc!;
+    const own = this.ownPairs(map);
+    if (own.some((p) => !this.keyMatches(p))) return undefined;
+    if (map.flow) {
+      const ks = renderScalar(key, { inFlow: true, implicitKey: true });
+      const vs = renderFlow(value);
+      if (ks === undefined || vs === undefined) return undefined;
+      const entry = `${ks}: ${vs}`;
+      if (own.length === 0) {
+        if (map.items.length > 0) return undefined;
+        const src = this.text.slice(span.start, span.end);
+        if (!/^\{\s*\}$/.test(src)) return undefined;
+        return [this.edit(span.start, span.end, `{${entry}}`)];
+      }
+      const anchor = (after !== undefined ? own.find((p) => p.key === after) : undefined) ?? own[own.length - 1]!;
+      const sep = this.flowSeparator(own.map((p) => [p.keyLoc!.start, this.pairEnd(p, span)] as [number, number]));
+      const at = this.pairEnd(anchor, span);
+      return [this.edit(at, at, `${sep}${entry}`)];
+    }
+    if (own.length === 0) return undefined;
+    const first = own[0]!;
+    const col = first.keyLoc!.start - this.lineStart(first.keyLoc!.start);
+    let anchor = own[own.length - 1]!;
+    if (after !== undefined) anchor = own.filter((p) => p.key === after).pop() ?? anchor;
+    const lines = renderPairLines(key, value, col, this.style);
+    if (!lines) return undefined;
+    lines[0] = ' '.repeat(col) + lines[0];
+    return [this.insertLines(this.pairEnd(anchor, span), lines)];
+  }
+
+  /** `, ` or `,` as between the existing entries of a flow collection. */
+  flowSeparator(spans: [number, number][]): string {
+    if (spans.length >= 2) {
+      const between = this.text.slice(spans[0]![1], spans[1]![0]);
+      if (between === ',') return ',';
+    }
+    return ', ';
+  }
+
+  removeKey(map: YMap, key: string): TextEdit[] | undefined {
+    if (!this.inFile(map.loc)) return undefined;
+    const span = map.loc;
+    const own = this.ownPairs(map);
+    const gone = own.filter((p) => p.key === key);
+    if (gone.length === 0) return map.items.some((p) => p.key === key) ? undefined : [];
+    if (gone.some((p) => !this.keyMatches(p))) return undefined;
+    const keep = own.filter((p) => p.key !== key);
+    const merged = map.items.length !== own.length; // keys from `<<` stay in the map
+    if (map.flow) {
+      if (keep.length === 0 && !merged) {
+        if (!/^\{[\s\S]*\}$/.test(this.text.slice(span.start, span.end))) return undefined;
+        return [this.edit(span.start, span.end, '{}')];
+      }
+      if (keep.length === 0) return undefined;
+      return this.removeFlowEntries(
+        own.map((p) => ({ start: p.keyLoc!.start, end: this.pairEnd(p, span), gone: p.key === key })),
+      );
+    }
+    if (keep.length === 0) {
+      if (merged) return undefined;
+      return this.emptyBlock(own[0]!.keyLoc!.start, this.contentEnd(map), '{}');
+    }
+    const ranges: [number, number][] = [];
+    for (let i = 0; i < own.length; i++) {
+      const p = own[i]!;
+      if (p.key !== key) continue;
+      const k = p.keyLoc!.start;
+      if (this.onlySpaceBefore(k)) {
+        ranges.push(this.wholeLines(k, this.pairEnd(p, span)));
+      } else if (/^[ \t]*(-[ \t]+)+$/.test(this.text.slice(this.lineStart(k), k))) {
+        // `- key: v` : the next kept key moves up onto the dash line.
+        const next = own.slice(i + 1).find((q) => q.key !== key);
+        if (!next) return undefined;
+        ranges.push([k, next.keyLoc!.start]);
+      } else {
+        return undefined; // `? key`, `&anchor key`: not worth the risk
+      }
+    }
+    return mergeDeletions(this.file, ranges);
+  }
+
+  removeFlowEntries(entries: { start: number; end: number; gone: boolean }[]): TextEdit[] {
+    const ranges: [number, number][] = [];
+    entries.forEach((e, i) => {
+      if (!e.gone) return;
+      const next = entries[i + 1];
+      if (next) ranges.push([e.start, next.start]);
+      else {
+        const prevKept = entries.slice(0, i).filter((x) => !x.gone).pop();
+        const prev = prevKept ?? entries[i - 1];
+        ranges.push([prev ? prev.end : e.start, e.end]);
+      }
+    });
+    return mergeDeletions(this.file, ranges);
+  }
+
+  // -- sequences --
+
+  /** Offset of the `-` of a block sequence item. */
+  dashOf(item: YNode): number | undefined {
+    const start = item.loc!.start;
+    const ls = this.lineStart(start);
+    const prefix = this.text.slice(ls, start);
+    const m = /(^|\s)-((?:[ \t]+[&!][^\s]*)*[ \t]*)$/.exec(prefix);
+    if (!m) return undefined;
+    return ls + m.index + m[1]!.length;
+  }
+
+  insertItem(seq: YSeq, value: unknown, index?: number): TextEdit[] | undefined {
+    if (!this.inFile(seq.loc)) return undefined;
+    const span = seq.loc;
+    const items = this.ownItems(seq);
+    if (!items) return undefined;
+    if (seq.flow) {
+      const s = renderFlow(value);
+      if (s === undefined) return undefined;
+      if (items.length === 0) {
+        if (!/^\[\s*\]$/.test(this.text.slice(span.start, span.end))) return undefined;
+        return [this.edit(span.start, span.end, `[${s}]`)];
+      }
+      const sep = this.flowSeparator(items.map((it) => [it.loc!.start, this.contentEnd(it)] as [number, number]));
+      if (index === undefined || index >= items.length) {
+        const at = this.contentEnd(items[items.length - 1]!);
+        return [this.edit(at, at, sep + s)];
+      }
+      const at = items[Math.max(0, index)]!.loc!.start;
+      return [this.edit(at, at, s + sep)];
+    }
+    if (items.length === 0) return undefined;
+    const dash0 = this.dashOf(items[0]!);
+    if (dash0 === undefined) return undefined;
+    const col = dash0 - this.lineStart(dash0);
+    const lines = renderItemLines(value, col, this.style);
+    if (!lines) return undefined;
+    if (index === undefined || index >= items.length) {
+      return [this.insertLines(this.contentEnd(items[items.length - 1]!), lines)];
+    }
+    const dash = this.dashOf(items[Math.max(0, index)]!);
+    if (dash === undefined || !this.onlySpaceBefore(dash)) return undefined;
+    const ls = this.lineStart(dash);
+    return [this.edit(ls, ls, lines.join(this.eol) + this.eol)];
+  }
+
+  removeItem(seq: YSeq, index: number): TextEdit[] | undefined {
+    if (!this.inFile(seq.loc)) return undefined;
+    const span = seq.loc;
+    const items = this.ownItems(seq);
+    if (!items || index < 0 || index >= items.length || items.length !== seq.items.length) return undefined;
+    const item = items[index]!;
+    if (seq.flow) {
+      if (items.length === 1) {
+        if (!/^\[[\s\S]*\]$/.test(this.text.slice(span.start, span.end))) return undefined;
+        return [this.edit(span.start, span.end, '[]')];
+      }
+      return this.removeFlowEntries(items.map((it, i) => ({ start: it.loc!.start, end: this.contentEnd(it), gone: i === index })));
+    }
+    const dash = this.dashOf(item);
+    if (dash === undefined) return undefined;
+    const end = this.contentEnd(item);
+    if (items.length === 1) return this.emptyBlock(dash, end, '[]');
+    if (this.onlySpaceBefore(dash)) {
+      const [s, e] = this.wholeLines(dash, end);
+      return [this.edit(s, e, '')];
+    }
+    const next = items[index + 1];
+    if (!next) return undefined;
+    const nextDash = this.dashOf(next);
+    if (nextDash === undefined) return undefined;
+    return [this.edit(dash, nextDash, '')];
+  }
+
+  /**
+   * A block collection (first key or dash at `first`, content up to `end`) loses its last
+   * entry: write `{}` / `[]` on its key's line (`ports: []`), or in its place.
+   */
+  emptyBlock(first: number, end: number, empty: '{}' | '[]'): TextEdit[] {
+    const endLine = this.lineEnd(end);
+    if (!this.onlySpaceBefore(first)) return [this.edit(first, end, empty)];
+    const ls = this.lineStart(first);
+    if (ls > 0) {
+      const prevStart = this.lineStart(ls - 1);
+      const prevEnd = this.lineEnd(prevStart);
+      const prev = this.text.slice(prevStart, prevEnd);
+      if (!/["'#]/.test(prev.replace(/\s#.*$/, '')) && !/^\s*#/.test(prev)) {
+        const code = prev.replace(/\s#.*$/, '');
+        const m = /:[ \t]*$/.exec(code);
+        if (m && /^\s*(-\s+)*[^\s-]/.test(code)) {
+          const colon = prevStart + m.index + 1;
+          return [this.edit(colon, colon, ' ' + empty), this.edit(prevEnd, endLine, '')];
+        }
+      }
+    }
+    const col = first - ls;
+    // In place, deeper than a compact list's dash (which sits at its key's column).
+    return [this.edit(ls, end, ' '.repeat(empty === '[]' ? col + 2 : col) + empty)];
+  }
+
+  replaceText(loc: Loc, text: string): TextEdit[] | undefined {
+    if (!this.inFile(loc)) return undefined;
+    if (this.text.slice(loc.start, loc.end) === text) return [];
+    return [this.edit(loc.start, loc.end, text)];
+  }
+}
+
+function isScalarValue(v: unknown): v is string | number | boolean | null {
+  return v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+}
+
+function mergeDeletions(file: string, ranges: [number, number][]): TextEdit[] {
+  ranges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const out: TextEdit[] = [];
+  for (const [s, e] of ranges) {
+    const last = out[out.length - 1];
+    if (last && s <= last.end) last.end = Math.max(last.end, e);
+    else out.push({ file, start: s, end: e, text: '' });
+  }
+  return out;
+}
+
+/**
+ * What a setKey / setPath comes down to: a key set in one map, and whether that key is new
+ * there. The fixer merges a fix's new keys on one map into one insertion (two setPath
+ * edits under a missing `securityContext` must create it once).
+ */
+export function keyTarget(edit: Edit): { map: YMap; key: string; value: unknown; after?: string; isNew: boolean } | undefined {
+  if (edit.op === 'setKey') return { map: edit.map, key: edit.key, value: plain(edit.value), after: edit.after, isNew: !ownPair(edit.map, edit.key) && !foreignPair(edit.map, edit.key) };
+  if (edit.op === 'setPath') {
+    const r = resolvePath(edit.map, edit.path, plain(edit.value));
+    if (!r) return undefined;
+    const existing = ownPair(r.map, r.key) ?? foreignPair(r.map, r.key);
+    return { ...r, isNew: !existing || (existing.value.kind === 'scalar' && existing.value.value === null && r.key !== edit.path[edit.path.length - 1]) };
+  }
+  return undefined;
+}
