@@ -3,6 +3,10 @@ import { defineRule } from '../src/engine/rule.js';
 import { describeContainer } from '../src/model/query.js';
 
 const VALID = ['None', 'HostToContainer', 'Bidirectional'];
+/** Linux propagation names (what the runtime sets for each value): a likely, but not certain, intent. */
+const LINUX: Record<string, string> = {
+  rshared: 'Bidirectional', shared: 'Bidirectional', rslave: 'HostToContainer', slave: 'HostToContainer', rprivate: 'None', private: 'None',
+};
 
 export default defineRule({
   id: 'invalid-mount-propagation',
@@ -17,11 +21,13 @@ export default defineRule({
         const v = m.propagation;
         const close = VALID.find((x) => x.toLowerCase() === v.toLowerCase()) ??
           VALID.find((x) => distance(x.toLowerCase(), v.toLowerCase()) <= 2);
+        const linux = LINUX[v.toLowerCase()];
         ctx.report({
           at: m.propagationNode ?? m.node,
           message: `${describeContainer(c)} has mountPropagation "${v}" on volume "${m.name}" (${m.mountPath}); the API server accepts only "Bidirectional", "HostToContainer" or "None" (case matters) and rejects the object.` +
-            (close ? ` Did you mean "${close}"?` : ''),
+            (close ? ` Did you mean "${close}"?` : linux ? ` "${v}" is the Linux name of what Kubernetes calls "${linux}".` : ''),
           fix: close && m.propagationNode ? { description: `change mountPropagation "${v}" to "${close}"`, edits: [{ op: 'setScalar', node: m.propagationNode, value: close }] } : undefined,
+          suggestions: !close && linux && m.propagationNode ? [{ description: `change mountPropagation "${v}" to "${linux}"`, edits: [{ op: 'setScalar', node: m.propagationNode, value: linux }] }] : undefined,
         });
       }
     }

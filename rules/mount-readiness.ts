@@ -9,9 +9,14 @@ import { isUnder } from '../src/model/build.js';
 
 const STARTUP = { periodSeconds: 2, failureThreshold: 150 };
 
-/** Consumers that can be running before the mount exists. */
+/**
+ * Consumers that can be running before the mount exists. Another mounter on the same volume
+ * (seed 002's second rclone sidecar) sees the mount but does not read it, unless it mounts
+ * from it (mergerfs over the rclone mount).
+ */
 function earlyConsumers(site: MountSite) {
-  return consumersOf(site).filter((m) => m.container.sort === 'container' || m.container.sort === 'sidecar');
+  return consumersOf(site).filter((m) => (m.container.sort === 'container' || m.container.sort === 'sidecar') &&
+    (!m.container.run.mountOps.length || m.container.run.mountOps.some((op) => op.source?.includes(site.op.target))));
 }
 
 /** The mounter's postStart hook waits for the mount, and every consumer starts after it (the kubelet waits for postStart). */

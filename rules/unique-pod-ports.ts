@@ -87,9 +87,10 @@ export default defineRule({
         break;
       }
       const rclone = [later, earlier].some((s) => s.listener?.kind === 'rc' || s.listener?.kind === 'rcd');
+      const mounts = [later, earlier].some((s) => s.container.run.mountOps.length > 0);
       const why = rclone
-        ? `rclone treats a busy rc address as fatal ("Failed to start remote control: … address already in use"): one of them exits and its mount never appears`
-        : `only one of them can bind it; the other fails with "address already in use"`;
+        ? `the second rclone to start fails with "Failed to start remote control: … address already in use" and exits${mounts ? ', and its mount never appears' : ''}`
+        : `the second one to start cannot bind it ("address already in use")`;
       ctx.report({
         at: where(later) ?? later.container.node,
         message: `${describeContainer(later.container)} listens on port ${later.port} (${describeSocket(later)}), and so does "${earlier.container.name}" (${describeSocket(earlier)}): ` +

@@ -1,6 +1,6 @@
 // The registry, the rule files, the docs, the fixtures and the README agree.
 import { describe, expect, it } from 'vitest';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from './helpers.js';
 import { RULES } from '../rules/index.js';
@@ -41,23 +41,7 @@ describe.each(RULES.map((r) => r.id))('docs of %s', (id) => {
   });
 });
 
-export function rulesTable(): string {
-  const rows = RULES.map((r) => `| [\`${r.id}\`](rules/${r.id}.md) | ${r.severity} | ${r.fix} | ${r.summary.replace(/\|/g, '\\|')} |`);
-  return ['| rule | severity | fix | what it catches |', '| --- | --- | --- | --- |', ...rows].join('\n');
-}
-
 describe('README', () => {
-  it('the rules table is generated from rule metadata (UPDATE=1 rewrites it)', () => {
-    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-    const start = '<!-- rules:start -->';
-    const end = '<!-- rules:end -->';
-    const i = readme.indexOf(start);
-    const j = readme.indexOf(end);
-    expect(i).toBeGreaterThan(0);
-    const want = `${start}\n${rulesTable()}\n${end}`;
-    if (process.env.UPDATE) writeFileSync(path.join(ROOT, 'README.md'), readme.slice(0, i) + want + readme.slice(j + end.length));
-    expect(readme.slice(i, j + end.length)).toBe(want);
-  });
   it('opens with a Quick start block of exactly two commands', () => {
     const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
     const m = /## Quick start\n+```sh\n([\s\S]*?)```/.exec(readme);

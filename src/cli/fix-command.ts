@@ -33,14 +33,14 @@ export async function fixTexts(files: Map<string, string>, cwd: string, config: 
   return { files: r.files, remaining: r.remaining, applied: r.applied, problems: r.problems };
 }
 
-export async function runFix(paths: string[], opts: LintOptions, o: { write: boolean; suggestions: boolean; io: Io }): Promise<{ result: LintResult; note: string }> {
+export async function runFix(paths: string[], opts: LintOptions, o: { write: boolean; suggestions: boolean; io: Io; only?: (file: string) => boolean }): Promise<{ result: LintResult; note: string }> {
   const first = lintPaths(paths, opts);
   // Only the linted files may be written, never files outside the linted paths.
   const linted = new Set(first.files);
   const texts = new Map<string, string>();
   for (const [p, sf] of first.sources) if (linted.has(p) || isInside(p, opts.cwd)) texts.set(p, sf.text);
   const lint = memoryLint(first.files.map((f) => path.resolve(opts.cwd, f)), opts, opts.cwd);
-  const r = await fixFiles({ files: texts, lint, suggestions: o.suggestions, canWrite: (p) => linted.has(p) });
+  const r = await fixFiles({ files: texts, lint, suggestions: o.suggestions, canWrite: (p) => linted.has(p) && (!o.only || o.only(p)) });
   const notes: string[] = [...r.problems];
   let changed = 0;
   for (const [file, text] of r.files) {

@@ -5,7 +5,8 @@ import path from 'node:path';
 import type { Finding, Severity } from '../engine/finding.js';
 import { SEVERITY_RANK } from '../engine/finding.js';
 import { lintPaths, lintFiles, type LintOptions, type LintResult } from '../engine/lint.js';
-import { loadConfig, ConfigError } from '../engine/load-config.js';
+import { loadConfig, ConfigError, setCliRule } from '../engine/load-config.js';
+import { scopeToFiles } from '../engine/scope.js';
 import { RULES, ruleById } from '../../rules/index.js';
 import { ruleDoc, packageVersion } from './package-files.js';
 import { formatFindings, FORMATS } from '../report/index.js';
@@ -143,19 +144,25 @@ async function run(argv: string[], io: Io): Promise<number> {
   };
   if (useStdin) opts.stdin = { text: io.stdin(), filename: v['stdin-filename'] ?? '<stdin>' };
 
+  // Only file names (what pre-commit passes): lint the kustomization roots that include them,
+  // and report only the findings located in those files (SPEC §6).
+  const scope = useStdin ? undefined : scopeToFiles(paths, io.cwd);
+  const lintArgs = scope?.paths ?? paths;
+
   let result: LintResult;
   let fixedNote = '';
   if (v.fix || v['fix-dry-run']) {
-    const r = await runFix(paths, opts, { write: !!v.fix, suggestions: !!v.suggestions, io });
+    const r = await runFix(lintArgs, opts, { write: !!v.fix, suggestions: !!v.suggestions, io, only: scope && ((file) => scope.files.has(path.resolve(io.cwd, file))) });
     result = r.result;
     fixedNote = r.note;
   } else {
-    result = useStdin ? lintFiles([], opts) : lintPaths(paths, opts);
+    result = useStdin ? lintFiles([], opts) : lintPaths(lintArgs, opts);
   }
   for (const e of result.errors) io.stderr(`medialint: ${e}\n`);
   if (!useStdin && !result.files.length && result.errors.length) return 2;
 
-  let findings = result.findings;
+  const scoped = scope ? result.findings.filter(scope.keep) : result.findings;
+  let findings = scoped;
   if (v.quiet) findings = findings.filter((f) => f.severity === 'error');
   const color = v['no-color'] ? false : v.color ? true : io.env.NO_COLOR ? false : io.env.FORCE_COLOR ? io.env.FORCE_COLOR !== '0' : io.isTTY && !v['output-file'];
   const text = formatFindings(format, findings, {
@@ -169,7 +176,7 @@ async function run(argv: string[], io: Io): Promise<number> {
   if (v['output-file']) writeFileSync(path.resolve(io.cwd, v['output-file']), text);
   else if (text) io.stdout(text.endsWith('\n') ? text : text + '\n');
   if (fixedNote) io.stderr(fixedNote);
-  return exitCode(result.findings, maxWarnings);
+  return exitCode(scoped, maxWarnings);
 }
 
 export function exitCode(findings: Finding[], maxWarnings: number): number {
@@ -184,7 +191,7 @@ function applyCliConfig(config: ReturnType<typeof loadConfig>, v: Parsed['values
     const m = /^([a-z0-9-]+)=(error|warning|info|off)$/.exec(r);
     if (!m) throw new UsageError(`--rule takes ID=SEVERITY (error, warning, info or off), got "${r}"`);
     if (!ruleById(m[1]!)) throw new UsageError(`--rule: unknown rule "${m[1]}"; run medialint rules for the list`);
-    config.rules[m[1]!] = m[2] as Severity | 'off';
+    setCliRule(config, m[1]!, m[2] as Severity | 'off');
   }
   for (const c of v['service-cidr'] ?? []) config.serviceCIDRs.push(c);
   if (v['ignore-pattern']) config.ignore.push(...v['ignore-pattern']);

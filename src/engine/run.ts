@@ -1,8 +1,6 @@
 // One pass of the rules over a model.
 import path from 'node:path';
-// picomatch ships without types (it comes with globby, through micromatch); typed below.
-// @ts-ignore
-import picomatchUntyped from 'picomatch';
+import picomatch from 'picomatch';
 import type { Finding, Report, Severity } from './finding.js';
 import { locOf } from './finding.js';
 import type { Rule, RuleContext } from './rule.js';
@@ -10,7 +8,6 @@ import type { Config } from './config.js';
 import type { Model, Workload } from '../model/types.js';
 
 type Setting = Severity | 'off';
-const picomatch = picomatchUntyped as (glob: string, options?: { dot?: boolean; basename?: boolean }) => (file: string) => boolean;
 
 /**
  * Whether `file` (a finding's loc.file: a display path relative to config.cwd, or absolute)

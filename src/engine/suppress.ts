@@ -108,7 +108,8 @@ export function directivesOf(sf: SourceFile): Directive[] {
       used: new Set(),
     });
   }
-  return out;
+  // File order (the CST walk visits a node's comments before its children's, not always in order).
+  return out.sort((a, b) => a.loc.start - b.loc.start);
 }
 
 /** The directive that silences `ruleId` on `line`, if any. */

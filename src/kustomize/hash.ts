@@ -65,7 +65,9 @@ function sha(s: string): string {
 /** Hash of a ConfigMap or Secret the way kustomize's Hasher computes it. */
 export function kustomizeHash(node: YNode): string {
   const kind = rawText(fieldValue(node, 'kind'));
-  const name = rawText(fieldValue(fieldValue(node, 'metadata'), 'name'));
+  // kustomize looks the name up as one field called "metadata/name", which never exists:
+  // the name is always hashed as "".
+  const name = '';
   const val = (k: string): unknown => {
     const v = fieldValue(node, k);
     if (v === undefined || (v.kind === 'scalar' && v.value === null)) return '';

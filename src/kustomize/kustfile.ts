@@ -181,9 +181,18 @@ function fieldsOf(m: YMap): Map<string, YPair> {
   return out;
 }
 
+const KNOWN_FOLDED = new Map([...KNOWN].map((k) => [k.toLowerCase(), k]));
+
+/** Top-level fields, matched case-insensitively as Go's encoding/json does (last one wins). */
+function topFields(m: YMap): Map<string, YPair> {
+  const out = new Map<string, YPair>();
+  for (const p of m.items) out.set(KNOWN.has(p.key) ? p.key : KNOWN_FOLDED.get(p.key.toLowerCase()) ?? p.key, p);
+  return out;
+}
+
 function parseKustomization(ldr: Loader, abs: string, display: string, root: YMap): Kustomization {
   const ctx = ldr.ctx;
-  const f = fieldsOf(root);
+  const f = topFields(root);
   for (const [key, p] of f) {
     const loc = p.keyLoc ?? p.value.loc;
     if (!KNOWN.has(key)) throw new KError(`${display}: unknown field '${key}'; kustomize refuses the kustomization (check the spelling).`, loc);

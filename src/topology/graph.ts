@@ -6,7 +6,7 @@ import type { Finding } from '../engine/finding.js';
 import type { Loc, YNode } from '../load/ynode.js';
 import type { Container, Model, VolumeMount, Word, Workload } from '../model/types.js';
 import { consumersOf, pathInContainer, type MountSite } from '../model/query.js';
-import { pathSeenBy, servicePortFor, topology, type ExportSite, type NfsClient, type Topology } from './index.js';
+import { mountsItself, pathSeenBy, servicePortFor, topology, type ExportSite, type NfsClient, type Topology } from './index.js';
 
 export type GraphFormat = 'text' | 'mermaid';
 
@@ -47,6 +47,15 @@ export interface Graph {
   edges: GraphEdge[];
   flows: Flow[];
 }
+
+/**
+ * Warnings that mean a mount may not arrive (errors always count). Hygiene findings about
+ * a mounter (image tag, limits, probes) do not make its edges fail.
+ */
+const EDGE_RULES = new Set([
+  'consistent-mount-paths', 'fuse-allow-other', 'hostpath-mount-colocation', 'hostpath-propagation',
+  'rclone-nfs-client-options', 'rclone-nfs-export-root',
+]);
 
 const locOf = (x: YNode | Word | Loc | undefined): Loc | undefined => {
   if (!x) return undefined;
@@ -115,10 +124,10 @@ export function buildGraph(model: Model, findings: Finding[]): Graph {
       label: m ? `${m.volume ? `volume ${m.name} at ` : ''}${m.mountPath} (${propagationOf(m)})` : `${op.target} (no volume)`,
       anchors: mounterAnchors, via: [],
     });
-    const reader = (r: VolumeMount, path: string | undefined, cut: boolean) => {
+    const reader = (r: VolumeMount, path: string | undefined, cut: boolean, note = '') => {
       edge({
         from: st, to: ctrNode(r.container), flow, cut,
-        label: `${path ?? r.mountPath} (${propagationOf(r)})`,
+        label: `${path ?? r.mountPath} (${propagationOf(r)}${note})`,
         anchors: locs(r.node), via: locs(op.at, op.targetWord, m?.node),
       });
     };
@@ -127,7 +136,10 @@ export function buildGraph(model: Model, findings: Finding[]): Graph {
     for (const r of consumersOf(site)) if (!mounterOn(r)) reader(r, pathInContainer(r, site.volPath), false);
     const host = t.siteStorage(site);
     for (const r of t.hostPathConsumers(site)) if (!mounterOn(r)) reader(r, host ? pathSeenBy(t, r, host.path) : undefined, false);
-    for (const r of t.cutOff(site)) reader(r, host ? pathSeenBy(t, r, host.path) : undefined, true);
+    for (const r of t.cutOff(site)) {
+      const own = host && mountsItself(t, r.container.pod, host);
+      reader(r, host ? pathSeenBy(t, r, host.path) : undefined, true, own ? ', has its own mounter' : '');
+    }
   }
 
   function addExport(t: Topology, exp: ExportSite, ns: string): void {
@@ -138,7 +150,7 @@ export function buildGraph(model: Model, findings: Finding[]): Graph {
     flows.push({ ns, workload: exp.pod.workload, head, title: `serves ${exp.proto} ${exp.dir}${addr ? ` on ${addr}` : ''}` });
     const ex = node(`e:${exp.pod.workload.id}/${exp.container.name}/${exp.proto}/${exp.dir}`, 'export', `${exp.rclone ? 'rclone serve ' : ''}${exp.proto} ${exp.dir}${addr ? ` ${addr}` : ''}`, ns);
     const here = locs(exp.at, listener?.at);
-    edge({ from: head, to: ex, flow, cut: false, label: 'serves', anchors: here, via: [] });
+    edge({ from: head, to: ex, flow, cut: false, label: '', anchors: here, via: [] });
     for (const svc of t.servicesSelecting(exp.pod)) {
       const clients = t.nfsClients.filter((c) => exp.proto === 'nfs' && c.services.includes(svc));
       if (servicePortFor(svc, exp) === undefined && !clients.length) continue;
@@ -171,6 +183,7 @@ export function buildGraph(model: Model, findings: Finding[]): Graph {
   // Which edges the findings blame.
   const inside = (l: Loc, a: Loc) => l.file === a.file && l.start >= a.start && l.end <= a.end;
   for (const f of findings) {
+    if (f.severity !== 'error' && !EDGE_RULES.has(f.ruleId)) continue;
     for (const e of edges) {
       const direct = e.anchors.some((a) => inside(f.loc, a));
       const related = e.via.some((a) => inside(f.loc, a)) && (f.related ?? []).some((r) => e.anchors.some((a) => inside(r.loc, a)));
@@ -208,7 +221,7 @@ export function renderText(g: Graph): string {
           const to = byId.get(e.to)!;
           const mark = e.cut || e.rules.length ? 'x' : '->';
           const rules = marks(e) ? `  [${marks(e)}]` : '';
-          out.push(`${'  '.repeat(depth + 3)}${mark} ${to.label}: ${e.label}${rules}`);
+          out.push(`${'  '.repeat(depth + 3)}${mark} ${to.label}${e.label ? `: ${e.label}` : ''}${rules}`);
           walk(e.to, depth + 1, new Set([...seen, e.to]));
         }
       };
@@ -258,7 +271,8 @@ export function renderMermaid(g: Graph): string {
   g.edges.forEach((e, i) => {
     const m = marks(e);
     const arrow = e.cut ? '-.->' : '-->';
-    out.push(`  ${e.from} ${arrow}|"${mermaidText(m ? `${e.label} ✗ ${m}` : e.label)}"| ${e.to}`);
+    const label = [e.label, m && `✗ ${m}`].filter(Boolean).join(' ');
+    out.push(label ? `  ${e.from} ${arrow}|"${mermaidText(label)}"| ${e.to}` : `  ${e.from} ${arrow} ${e.to}`);
     if (e.rules.length || e.cut) bad.push(i);
   });
   if (bad.length) out.push(`  linkStyle ${bad.join(',')} stroke:#d73a49,stroke-width:2px`);

@@ -111,11 +111,14 @@ export function copyMounterEdits(site: MountSite, pod: Pod, readers: VolumeMount
     inits.push(copy(ic, unique(taken.has(ic.name) ? `${ic.name}-${sidecarName(site)}` : ic.name, taken), undefined));
   }
 
+  // Items go before new keys: both may insert at the end of the pod spec, where insertions
+  // are joined in order, and a list item written after a new key would land in that key.
+  const newKeys: Edit[] = [];
   const addTo = (key: string, values: Obj[]) => {
     if (!values.length) return;
     const seq = get(pod.specNode, key);
     if (isSeq(seq)) for (const v of values) edits.push({ op: 'insertItem', seq, value: v });
-    else if (!seq) edits.push({ op: 'setKey', map: pod.specNode, key, value: values });
+    else if (!seq) newKeys.push({ op: 'setKey', map: pod.specNode, key, value: values });
   };
   // A Job finishes only when its regular containers exit: there the mounter must be a native sidecar.
   if (site.container.sort === 'sidecar' || (JOBS.has(pod.workload.kind) && native)) {
@@ -127,6 +130,7 @@ export function copyMounterEdits(site: MountSite, pod: Pod, readers: VolumeMount
     addTo('containers', [sidecar]);
   }
   addTo('volumes', newVolumes);
+  edits.push(...newKeys);
 
   for (const m of readers) {
     if (m.container.sort === 'init' || m.propagation === 'HostToContainer' || m.propagation === 'Bidirectional') continue;
