@@ -24,7 +24,8 @@ export default defineRule({
           `so the API server rejects the object ("Bidirectional mount propagation is available only to privileged containers").${caps} ` +
           (remove ? `This init container only prepares directories: remove mountPropagation.`
             : reader ? `This container creates no mounts: use HostToContainer instead.`
-              : `Set privileged: true, or use HostToContainer if this container creates no mounts.`),
+              : c.run.mountOps.length ? `It mounts ${c.run.mountOps[0]!.target}, so it needs Bidirectional: set privileged: true.`
+                : `Set privileged: true, or use HostToContainer if this container creates no mounts.`),
         fix: reader ? dropBidirectional(m, remove) : setPrivileged(c),
       });
     }

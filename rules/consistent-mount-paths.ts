@@ -41,7 +41,8 @@ export default defineRule({
       const base = { store: remote.store, label: remote.label, root: remote.path, base: '/' };
       const inPod = consumersOf(site).filter((m) => m.container.sort !== 'init');
       const crossPod = t.hostPathConsumers(site).filter((m) => m.container.sort !== 'init');
-      if (inPod.length || !crossPod.length) views.push({ ...base, workload: w, path: site.op.target, explicit: true, at: opAt(site) });
+      // Only a remote that some app reads counts: a mounter with no consumer stores no paths.
+      if (inPod.length) views.push({ ...base, workload: w, path: site.op.target, explicit: true, at: opAt(site) });
       for (const m of inPod) {
         const p = pathInContainer(m, site.volPath);
         if (p) views.push({ ...base, workload: w, path: p, explicit: true, at: opAt(site) });
@@ -58,6 +59,8 @@ export default defineRule({
         for (const m of c.volumeMounts) {
           const s = t.storageOf(m);
           if (!s || (s.kind !== 'nfs' && s.kind !== 'pvc')) continue;
+          // A mounter's own view of the volume is where it mounts, not a path an app stores.
+          if (t.sites.some((x) => x.container === c && x.volume === m.volume)) continue;
           views.push({ workload: w, store: s.store, label: s.label, root: s.path, base: s.base, path: m.mountPath, explicit: true, at: m.mountPathNode ?? m.node });
         }
       }

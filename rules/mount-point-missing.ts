@@ -57,8 +57,9 @@ export default defineRule({
     for (const site of missing) {
       const { op, container: c, volume: v } = site;
       const target = normalizePath(op.target);
-      const who = op.tool === 'rclone' ? 'rclone and the kernel never create a mount point' : 'the kernel never creates a mount point';
-      const fail = op.tool === 'rclone' ? `so rclone ${op.subcommand ?? 'mount'} exits ("cannot open: ${target}")` : `so the mount fails ("No such file or directory")`;
+      const rclone = op.tool === 'rclone' && op.subcommand !== 'nfsmount';
+      const who = op.tool === 'rclone' ? 'neither rclone nor the kernel creates a mount point' : 'the kernel never creates a mount point';
+      const fail = rclone ? `so rclone ${op.subcommand ?? 'mount'} exits ("cannot open: ${target}")` : `so the mount fails ("No such file or directory")`;
       const where = !v
         ? `it is in the container's own filesystem, which may not have it`
         : v.type === 'emptyDir'
@@ -69,7 +70,7 @@ export default defineRule({
       ctx.report({
         at: op.targetWord?.loc ?? opLoc(site) ?? c.node,
         severity: v?.type === 'emptyDir' ? 'error' : 'warning',
-        message: `${describeContainer(c)} mounts ${op.source ?? 'a filesystem'} at ${target}, but nothing creates that directory first: ${where}, and ${who}, ${fail}. ` +
+        message: `${describeContainer(c)} mounts ${op.source ?? 'a filesystem'} at ${target}, but nothing creates that directory first: ${where}; ${who}, ${fail}. ` +
           (site.mount ? `Create it in an init-dirs init container (mkdir -p ${target}) or earlier in the script.` : `Run mkdir -p ${target} before the mount in the script.`),
         suggestions: suggestion ? [suggestion] : undefined,
       });

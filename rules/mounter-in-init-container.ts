@@ -22,8 +22,9 @@ export default defineRule({
         at: opLoc(site) ?? c.node,
         message: `${describeContainer(c)} runs ${op.tool}${op.subcommand && op.tool === 'rclone' ? ` ${op.subcommand}` : ''} at ${op.target} and keeps running, ` +
           `but a plain init container must exit before the next one starts: the pod stays in Init for ever and no other container ever runs. ` +
-          `Add restartPolicy: Always to make it a native sidecar (Kubernetes ≥ 1.29), or move it to containers.` +
-          (sidecars ? '' : ` (config kubernetesVersion ${ctx.config.kubernetesVersion} is older than 1.29, so no fix is offered.)`),
+          (sidecars
+            ? `Add restartPolicy: Always to make it a native sidecar (Kubernetes ≥ 1.29), or move it to containers.`
+            : `Move it to containers: native sidecars (restartPolicy: Always) need Kubernetes ≥ 1.29, and config kubernetesVersion is ${ctx.config.kubernetesVersion}.`),
         fix: sidecars ? { description: `add restartPolicy: Always to init container "${c.name}" (a native sidecar, Kubernetes ≥ 1.29)`, edits: [{ op: 'setKey', map: c.node, key: 'restartPolicy', value: 'Always' }] } : undefined,
       });
     }

@@ -9,6 +9,23 @@
 // A CORRECT example has no error-level finding except from expect-errors-only-from rules.
 // Examples that cannot be linted are listed, with the reason, in fixtures/seeds/SKIPPED.md.
 // The config is fixtures/seeds/.medialint.yaml, found the way the CLI finds it.
+//
+// Where SPEC/FACTS disagree with a seed, they win (each file's `# why:` says why), so several of
+// the seeds' CORRECT examples do fire errors, on purpose:
+//   000-01  seed 000's "Expected (Correct)" sidecars set Bidirectional without privileged:
+//           bidirectional-requires-privileged (FACTS §1).
+//   000-05  seed 000's Step 1 sonarr has no mountPropagation (consumer-host-to-container), and
+//           nothing creates the mount points in the emptyDir (mount-point-missing, FACTS §7).
+//   001-02, 001-09  seed 001's "Bidirectional on BOTH" advice: needless-bidirectional (SPEC §2.2
+//           sides with seed 002), and bidirectional-requires-privileged on the unprivileged app.
+//   001-14  seed 001's init-dirs mounts no volume: mount-point-missing.
+//   002-07, 002-23  seed 002's PVC as the propagation volume: propagation-emptydir-memory (FACTS §4).
+//   002-16  fsGroup in a container securityContext: unknown-field.
+//   002-17  SYS_ADMIN instead of privileged: fuse-device-access (FACTS §11), bidirectional-requires-privileged.
+//   003-07, 003-08  seed 003's dfs-mounter: Bidirectional with SYS_ADMIN only, a mountpoint guard on
+//           its own volume root, NFSv4 against rclone's NFSv3 server.
+//   004-02  seed 004's "direct NFS" pivot: a Service DNS name in a kubelet nfs: volume
+//           (no-kubelet-nfs-to-clusterip, FACTS §10), and no way to pass rclone's NFS options.
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -65,7 +82,10 @@ describe('seed fixtures', () => {
       const n = seed.slice(0, 3);
       const numbers = new Set<number>();
       for (const f of files) if (f.startsWith(`${n}-`)) numbers.add(Number(FILE.exec(f)![2]));
-      for (const m of skipped.matchAll(new RegExp(`\\b${n}-(\\d{2})\\b`, 'g'))) numbers.add(Number(m[1]));
+      for (const m of skipped.matchAll(new RegExp(`^\\| ${n}-(\\d{2}) \\|`, 'gm'))) {
+        expect(numbers.has(Number(m[1])), `${n}-${m[1]} is both a fixture and skipped`).toBe(false);
+        numbers.add(Number(m[1]));
+      }
       expect(numbers.size, `seed ${seed} has no example`).toBeGreaterThan(0);
       const max = Math.max(...numbers);
       const missing = Array.from({ length: max }, (_, i) => i + 1).filter((k) => !numbers.has(k));

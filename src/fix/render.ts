@@ -246,6 +246,8 @@ export function renderMapLines(obj: Record<string, unknown>, col: number, style:
 export function renderPairLines(key: string, value: unknown, col: number, style: FileStyle): string[] | undefined {
   const ks = renderKey(key);
   if (ks === undefined) return undefined;
+  const block = multilineBlock(value, col + style.step);
+  if (block) return [`${ks}: ${block[0]}`, ...block.slice(1)];
   if (isInline(value)) {
     const vs = renderInline(value);
     if (vs === undefined) return undefined;
@@ -270,6 +272,8 @@ export function renderSeqLines(arr: unknown[], col: number, style: FileStyle): s
 /** One `- value` item with its dash at column `col` (absolute lines). */
 export function renderItemLines(v: unknown, col: number, style: FileStyle): string[] | undefined {
   const pad = ' '.repeat(col);
+  const block = multilineBlock(v, col + 2);
+  if (block) return [`${pad}- ${block[0]}`, ...block.slice(1)];
   if (isInline(v)) {
     const s = renderInline(v);
     return s === undefined ? undefined : [`${pad}- ${s}`];
@@ -278,4 +282,11 @@ export function renderItemLines(v: unknown, col: number, style: FileStyle): stri
   const inner = Array.isArray(v) ? renderSeqLines(v, col + 2, style) : renderMapLines(v as Record<string, unknown>, col + 2, style);
   if (!inner || inner.length === 0) return undefined;
   return inner.map((l, i) => (i === 0 ? `${pad}- ${l.slice(col + 2)}` : l));
+}
+
+/** A multi-line string as a literal block scalar (header line, then body lines at `col`), so a script a fix inserts stays readable. */
+function multilineBlock(v: unknown, col: number): string[] | undefined {
+  if (typeof v !== 'string' || !v.includes('\n')) return undefined;
+  const text = renderBlockScalar(v, false, ' '.repeat(col), '\n');
+  return text?.split('\n');
 }

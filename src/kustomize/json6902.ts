@@ -54,8 +54,10 @@ function fail(op: JsonOp, why: string): KError {
 function getChild(c: YNode, part: string): YNode | undefined {
   if (isMap(c)) return fieldValue(c, part);
   if (isSeq(c)) {
-    if (!/^\d+$/.test(part)) return undefined;
-    return c.items[Number(part)];
+    if (!/^-?\d+$/.test(part)) return undefined;
+    let i = Number(part);
+    if (i < 0) i += c.items.length;
+    return c.items[i];
   }
   return undefined;
 }

@@ -295,7 +295,11 @@ function strPairs(n: YNode | undefined, what: string): StrPair[] {
 function bool(n: YNode | undefined, what: string): boolean {
   if (!n || (isScalar(n) && n.value === null)) return false;
   if (isScalar(n) && typeof n.value === 'boolean') return n.value;
-  if (isScalar(n) && (n.value === 'true' || n.value === 'false')) return n.value === 'true';
+  // kustomize reads kustomization files as YAML 1.1 (sigs.k8s.io/yaml): yes/no/on/off are booleans.
+  if (isScalar(n) && typeof n.value === 'string' && n.style === 'plain') {
+    if (/^(y|Y|yes|Yes|YES|on|On|ON)$/.test(n.value)) return true;
+    if (/^(n|N|no|No|NO|off|Off|OFF)$/.test(n.value)) return false;
+  }
   throw bad(what, n, 'true or false');
 }
 
@@ -326,7 +330,6 @@ function imageArg(n: YNode): ImageArg {
   const s = (k: string) => {
     const p = m.get(k);
     if (!p || isEmpty(p.value)) return undefined;
-    if (isScalar(p.value) && typeof p.value.value === 'number') return { value: rawText(p.value), loc: p.value.loc, node: p.value };
     return reqStr(p.value, `images.${k}`);
   };
   return { name: s('name')?.value ?? '', newName: s('newName'), newTag: s('newTag'), digest: s('digest'), tagSuffix: s('tagSuffix'), loc: n.loc };

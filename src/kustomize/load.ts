@@ -27,19 +27,9 @@ export class Ctx {
   constructor(readonly opts: RenderOptions) {}
 
   read(abs: string): Uint8Array | undefined {
-    this.files.add(abs);
-    if (this.opts.readFile) {
-      try {
-        return this.opts.readFile(abs);
-      } catch {
-        return undefined;
-      }
-    }
-    try {
-      return fs.readFileSync(abs);
-    } catch {
-      return undefined;
-    }
+    const b = this.opts.readFile ? safe(() => this.opts.readFile!(abs)) : safe(() => fs.readFileSync(abs));
+    if (b) this.files.add(abs);
+    return b;
   }
 
   /** Like read, but a miss does not count as a file read (probing for kustomization files). */
@@ -167,7 +157,16 @@ export function textOf(ctx: Ctx, abs: string, bytes: Uint8Array, at: Loc | undef
 /** Parse YAML docs of a file, with parse errors as findings plus a kustomize-error at `at`. */
 export function parseDocs(ctx: Ctx, abs: string, text: string, at: Loc | undefined): YNode[] {
   const display = ctx.display(abs);
-  const sf = parseSource(display, text);
+  let sf = parseSource(display, text);
+  if (sf.docs.length === 0 && sf.findings.some((f) => f.ruleId === 'unrenderable-template')) {
+    // The loader skips files that look like Helm templates; kustomize reads them as YAML
+    // (`'{{ .API_KEY }}'` in an ExternalSecret is a plain string). Parse with the braces
+    // masked (same length, so Locs hold) and put them back.
+    const masked = parseSource(display, text.replace(/\{\{/g, '\uE000\uE001'));
+    const templated = masked.docs.some((d) => d.node && unmask(d.node));
+    if (!templated && !masked.findings.some((f) => f.ruleId === 'parse-error')) sf = masked;
+    else throw new KError(`${display} is a template ({{ … }}), not YAML that kustomize can read; render it first (helm template), or remove it from the kustomization.`, at);
+  }
   const fatal = sf.findings.filter((f) => f.ruleId === 'parse-error');
   for (const f of sf.findings) ctx.findings.push(f);
   if (fatal.length) {
@@ -182,6 +181,29 @@ export function parseDocs(ctx: Ctx, abs: string, text: string, at: Loc | undefin
   return out;
 }
 
+/** Restore masked `{{`; true when one stood where YAML would have read a flow mapping. */
+function unmask(n: YNode): boolean {
+  let bad = false;
+  const fix = (s: string) => s.replace(/\uE000\uE001/g, '{{');
+  const walk = (x: YNode): void => {
+    if (x.kind === 'map') {
+      for (const p of x.items) {
+        if (p.key.includes('\uE000')) {
+          if (p.key.startsWith('\uE000')) bad = true;
+          p.key = fix(p.key);
+        }
+        walk(p.value);
+      }
+    } else if (x.kind === 'seq') x.items.forEach(walk);
+    else if (typeof x.value === 'string' && x.value.includes('\uE000')) {
+      if (x.style === 'plain' && x.value.startsWith('\uE000')) bad = true;
+      x.value = fix(x.value);
+    }
+  };
+  walk(n);
+  return bad;
+}
+
 /**
  * Bring plain scalars to what kyaml (YAML 1.1-flavoured yaml.v3) reads: octal `012`,
  * `1_000`, timestamps; and remember the source text of non-string plain scalars.
@@ -193,6 +215,12 @@ export function normalizeScalars(n: YNode, text: string): void {
   }
   if (n.kind === 'seq') {
     for (const it of n.items) normalizeScalars(it, text);
+    return;
+  }
+  if ((n.style === 'block-literal' || n.style === 'block-folded') && n.loc && typeof n.value === 'string') {
+    // A block scalar that runs to the end of a file without a final line break has none
+    // (libyaml); the npm yaml parser adds one.
+    if (n.loc.end >= text.length && !/[\r\n]$/.test(text) && n.value.endsWith('\n')) n.value = n.value.slice(0, -1);
     return;
   }
   if (n.style !== 'plain' || !n.loc) return;

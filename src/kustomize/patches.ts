@@ -12,7 +12,7 @@ import { applyJsonPatch, decodeOps } from './json6902.js';
 import { strategicMerge } from './merge.js';
 import type { ResMap } from './resmap.js';
 import { compileSelector } from './selector.js';
-import { deepClone, field, fieldValue, rawText, relocate, removeField, setField } from './tree.js';
+import { deepClone, field, fieldValue, jsonNormalize, rawText, relocate, removeField, setField } from './tree.js';
 import type { Res } from './types.js';
 import { curId, idHuman, KError, orgId, storePreviousId } from './types.js';
 
@@ -214,6 +214,7 @@ function applyJson(rm: ResMap, target: SelectorArg, ops: JsonOp[], storePrev: bo
     if (storePrev) storePreviousId(res);
     try {
       applyJsonPatch(res.node, ops);
+      jsonNormalize(res.node);
     } catch (e) {
       if (e instanceof KError) throw new KError(`${e.message} (in ${idHuman(curId(res))})`, e.loc ?? at);
       throw e;

@@ -100,6 +100,18 @@ function goFloatG(n: number): string {
   return String(n);
 }
 
+/**
+ * encoding/json leaves U+0085 (NEL) unescaped, and go-yaml v2 reads it back inside the JSON
+ * string as a line break, which double-quoted scalars fold: one break becomes a space.
+ */
+function foldNel(s: string): string {
+  if (!s.includes('\u0085')) return s;
+  return s.replace(/[ \t]*((?:\u0085[ \t]*)+)/g, (_m, breaks: string) => {
+    const n = (breaks.match(/\u0085/g) ?? []).length;
+    return n === 1 ? ' ' : '\n'.repeat(n - 1);
+  });
+}
+
 // ---- the emitter -------------------------------------------------------------------------
 
 type Style = 'plain' | 'single' | 'double' | 'literal';
@@ -282,7 +294,7 @@ class Emitter {
     this.simpleKeyContext = !!ctx.simpleKey;
     if (n.kind === 'scalar') {
       const v = n.value;
-      if (typeof v === 'string') this.scalar(v, true);
+      if (typeof v === 'string') this.scalar(foldNel(v), true);
       else if (v === null) this.scalar('null', false);
       else if (typeof v === 'boolean') this.scalar(v ? 'true' : 'false', false);
       else this.scalar(formatNumber(v), false);
@@ -312,7 +324,7 @@ class Emitter {
         this.rootContext = false;
         this.mappingContext = true;
         this.simpleKeyContext = true;
-        this.scalar(p.key, true);
+        this.scalar(foldNel(p.key), true);
         this.writeIndicator(':', false, false, false);
         this.node(p.value, { map: true });
       } else {
@@ -320,7 +332,7 @@ class Emitter {
         this.rootContext = false;
         this.mappingContext = true;
         this.simpleKeyContext = false;
-        this.scalar(p.key, true);
+        this.scalar(foldNel(p.key), true);
         this.writeIndent();
         this.writeIndicator(':', true, false, true);
         this.node(p.value, { map: true });

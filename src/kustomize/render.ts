@@ -17,7 +17,7 @@ import { applySortOptions } from './order.js';
 import { patches, patchesJson6902, patchesStrategicMerge } from './patches.js';
 import { applyReplacements, loadReplacements } from './replacements.js';
 import { ResMap } from './resmap.js';
-import { field, fieldValue, rawText, removeField, scalar, setField } from './tree.js';
+import { field, fieldValue, nodeText, rawText, removeField, scalar, setField } from './tree.js';
 import {
   annotationsTransform, commonLabelsTransform, imagesTransform, labelsTransform, namespaceTransform, prefixSuffixTransform, replicasTransform,
 } from './transformers.js';
@@ -183,7 +183,7 @@ function normalizeAnnotations(node: YMap): void {
   }
   for (const a of p.value.items) {
     if (a.value.kind === 'scalar' && typeof a.value.value === 'string') continue;
-    a.value = scalar(rawText(a.value), a.value.loc);
+    a.value = scalar(nodeText(a.value), a.value.loc);
   }
   setField(meta, 'annotations', p.value, p.keyLoc);
 }

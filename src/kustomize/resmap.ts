@@ -4,7 +4,7 @@ import type { Loc, YMap } from '../load/ynode.js';
 import { isMap } from '../load/ynode.js';
 import type { CompiledSelector } from './selector.js';
 import { selects } from './selector.js';
-import { ensureMap, field, map, rawText, removeField, scalar, setField } from './tree.js';
+import { ensureMap, field, map, nodeText, rawText, removeField, scalar, setField } from './tree.js';
 import type { Res, ResId } from './types.js';
 import { allIds, curId, idEquals, idHuman, idString, KError } from './types.js';
 
@@ -101,11 +101,11 @@ export function copyMergeMetaData(r: Res, old: Res): void {
 }
 
 /** mergeStringMaps(old, new): keys sorted, new values win. Values keep their nodes. */
-function mergeMaps(oldM: unknown, newM: unknown): YMap {
+function mergeMaps(oldM: unknown, newM: unknown, text: (n: import('../load/ynode.js').YNode) => string = nodeText): YMap {
   const all = new Map<string, { keyLoc?: Loc; value: import('../load/ynode.js').YNode }>();
   for (const m of [oldM, newM]) {
     if (!isMap(m as never)) continue;
-    for (const p of (m as YMap).items) all.set(p.key, { keyLoc: p.keyLoc, value: scalar(rawText(p.value), p.value.loc) });
+    for (const p of (m as YMap).items) all.set(p.key, { keyLoc: p.keyLoc, value: scalar(text(p.value), p.value.loc) });
   }
   const out = map((newM as YMap | undefined)?.loc ?? (oldM as YMap | undefined)?.loc);
   for (const k of [...all.keys()].sort()) out.items.push({ key: k, ...all.get(k)! });
@@ -113,7 +113,7 @@ function mergeMaps(oldM: unknown, newM: unknown): YMap {
 }
 
 function mergeDataField(node: YMap, oldNode: YMap, key: string): void {
-  const merged = mergeMaps(field(oldNode, key)?.value, field(node, key)?.value);
+  const merged = mergeMaps(field(oldNode, key)?.value, field(node, key)?.value, rawText);
   if (merged.items.length) setField(node, key, merged);
   else removeField(node, key);
 }

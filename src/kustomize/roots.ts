@@ -55,5 +55,22 @@ export function findRoots(kustomizationDirs: string[], readFile: ReadFile): stri
     seen.add(d);
     visit(d);
   }
-  return kustomizationDirs.filter((_, i) => !referenced.has(abs[i]!));
+  const roots = new Set(abs.filter((d) => !referenced.has(d)));
+  // Kustomizations that reference each other in a cycle (a -> b -> a, or `resources: [.]`)
+  // are all "referenced", so none would be a root and the cycle would be skipped silently.
+  // Render the first of each such group as a root: the renderer reports the cycle as a
+  // kustomize-error at the referencing line.
+  const reached = new Set<string>();
+  const reach = (dir: string) => {
+    if (reached.has(dir)) return;
+    reached.add(dir);
+    for (const ref of refsOf(dir, readFile)) reach(ref);
+  };
+  for (const r of roots) reach(r);
+  for (const d of abs) {
+    if (reached.has(d)) continue;
+    roots.add(d);
+    reach(d);
+  }
+  return kustomizationDirs.filter((_, i) => roots.has(abs[i]!));
 }

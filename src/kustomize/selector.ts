@@ -3,7 +3,7 @@
 import type { YMap } from '../load/ynode.js';
 import { get, isMap } from '../load/ynode.js';
 import type { SelectorArg } from './kustfile.js';
-import { rawText } from './tree.js';
+import { nodeText } from './tree.js';
 import type { Res } from './types.js';
 import { curId, effectiveNs, gvkOfNode, KError, orgId } from './types.js';
 
@@ -81,7 +81,7 @@ export function matchesSelector(sel: string | undefined, labels: Map<string, str
 export function metaMap(node: YMap, field: 'labels' | 'annotations'): Map<string, string> {
   const out = new Map<string, string>();
   const m = get(node, 'metadata', field);
-  if (isMap(m)) for (const p of m.items) out.set(p.key, rawText(p.value));
+  if (isMap(m)) for (const p of m.items) out.set(p.key, nodeText(p.value));
   return out;
 }
 

@@ -10,8 +10,17 @@ export interface RenderTextOptions extends RenderOptions {
   origins?: boolean;
 }
 
-function sameOrigin(a: YNode | undefined, b: YNode | undefined): boolean {
-  return a?.loc?.file === b?.loc?.file && a?.loc?.line === b?.loc?.line;
+/**
+ * A value's origin "differs from its parent's" when it comes from another file, or from
+ * another place of the same file than the block its parent was written as (a replacement,
+ * a component, a value kustomize generated).
+ */
+function sameOrigin(n: YNode, parent: YNode | undefined): boolean {
+  const a = n.loc;
+  const b = parent?.loc;
+  if (!a) return true;
+  if (!b || a.file !== b.file) return false;
+  return a.line >= b.line && a.line <= b.endLine;
 }
 
 export function renderText(rootDir: string, opts: RenderTextOptions): { text: string; findings: Finding[] } {

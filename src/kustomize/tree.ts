@@ -29,6 +29,27 @@ export function rawText(n: YNode | undefined): string {
   return String(n.value);
 }
 
+/** yaml Node.Value: the scalar's text as the tree holds it (a null keeps "null", "~" or ""). */
+export function nodeText(n: YNode | undefined): string {
+  if (!n || n.kind !== 'scalar') return '';
+  if (n.value === null) return nullText(n);
+  return rawText(n);
+}
+
+/**
+ * A JSON round trip (what kustomize does to a resource a JSON patch touches): scalars are
+ * rewritten from their values, so source spellings (`012`, `~`, empty nulls) are gone.
+ */
+export function jsonNormalize(n: YNode): void {
+  if (n.kind === 'map') for (const p of n.items) jsonNormalize(p.value);
+  else if (n.kind === 'seq') for (const it of n.items) jsonNormalize(it);
+  else {
+    const s = n as RawScalar;
+    delete s.raw;
+    if (s.value === null) s.raw = 'null';
+  }
+}
+
 /** Node.Value of a null node as written ("null", "~", "" for an empty value). */
 export function nullText(n: YScalar): string {
   const raw = (n as RawScalar).raw;

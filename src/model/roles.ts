@@ -22,7 +22,20 @@ export function programOf(cmd: Cmd): string {
  * and none of it mounts or unmounts. A container whose program is unknown never qualifies.
  */
 export function createsNoMounts(c: Container): boolean {
-  return !c.run.opaque && c.run.mountOps.length === 0 && c.run.unmounts.length === 0;
+  if (c.run.mountOps.length || c.run.unmounts.length) return false;
+  return !c.run.opaque || isKnownApp(c);
+}
+
+/**
+ * Application images known to mount nothing themselves: the media apps this tool is about
+ * (linuxserver.io, hotio and home-operations builds of the *arrs, Plex, Jellyfin, Emby) and
+ * common web servers. Their entrypoint is the app, so an opaque container with one of these
+ * images and no command of its own still provably creates no mounts (seed 002 "Mistake 2").
+ */
+const KNOWN_APPS = /^(?:(?:lscr\.io\/|docker\.io\/|ghcr\.io\/)?linuxserver\/|(?:ghcr\.io\/)?hotio\/|ghcr\.io\/(?:onedr0p|home-operations)\/|(?:docker\.io\/)?plexinc\/pms-docker|(?:docker\.io\/)?jellyfin\/jellyfin|(?:docker\.io\/)?emby\/embyserver|(?:docker\.io\/)?(?:library\/)?(?:nginx|httpd|caddy)(?::|@|$))/;
+
+export function isKnownApp(c: Container): boolean {
+  return !c.commandNode && !!c.image && KNOWN_APPS.test(c.image);
 }
 
 /** A plain init container that only prepares directories (`mkdir -p`, `chown`, ...). */
