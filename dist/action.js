@@ -45157,11 +45157,12 @@ function runRules(model, rules, config) {
   const findings = [];
   for (const rule of rules) {
     if (!ruleEnabled(rule.id, config)) continue;
-    let workload;
+    let current;
     const ctx = {
       config,
       model,
       report(r) {
+        const workload = r.workload ?? current;
         const loc = locOf(r.at) ?? (workload ? locOf(workload.pod.specNode) ?? locOf(workload.resource.node) : void 0);
         if (!loc) return;
         const setting = effectiveSeverity(rule, config, loc.file);
@@ -45186,14 +45187,14 @@ function runRules(model, rules, config) {
     };
     try {
       if (rule.checkPod) for (const w of model.workloads) {
-        workload = w;
+        current = w;
         rule.checkPod(w.pod, ctx);
       }
-      workload = void 0;
+      current = void 0;
       if (rule.checkModel) rule.checkModel(model, ctx);
     } catch (e) {
       if (process.env.DEBUG?.includes("medialint")) throw e;
-      const w = workload ?? model.workloads[0];
+      const w = current ?? model.workloads[0];
       const loc = w ? locOf(w.resource.node) : void 0;
       if (loc) findings.push({ ruleId: rule.id, severity: "error", message: `internal error in rule ${rule.id}: ${e.message} (run with DEBUG=medialint for a stack trace)`, loc });
     }
@@ -47137,7 +47138,12 @@ function programOf(cmd) {
   return "program" in u ? basename3(cmd.words[u.program].text) : "";
 }
 function createsNoMounts(c) {
-  return !c.run.opaque && c.run.mountOps.length === 0 && c.run.unmounts.length === 0;
+  if (c.run.mountOps.length || c.run.unmounts.length) return false;
+  return !c.run.opaque || isKnownApp(c);
+}
+var KNOWN_APPS = /^(?:(?:lscr\.io\/|docker\.io\/|ghcr\.io\/)?linuxserver\/|(?:ghcr\.io\/)?hotio\/|ghcr\.io\/(?:onedr0p|home-operations)\/|(?:docker\.io\/)?plexinc\/pms-docker|(?:docker\.io\/)?jellyfin\/jellyfin|(?:docker\.io\/)?emby\/embyserver|(?:docker\.io\/)?(?:library\/)?(?:nginx|httpd|caddy)(?::|@|$))/;
+function isKnownApp(c) {
+  return !c.commandNode && !!c.image && KNOWN_APPS.test(c.image);
 }
 function isDirPrepOnly(c) {
   if (c.sort !== "init" || !createsNoMounts(c) || !c.run.cmds.length) return false;
@@ -47195,7 +47201,7 @@ var bidirectional_requires_privileged_default = defineRule({
       const remove2 = reader && isDirPrepOnly(c);
       ctx.report({
         at: m.propagationNode ?? m.node,
-        message: `${describeContainer(c)} sets mountPropagation: Bidirectional on volume "${m.name}" (${m.mountPath}) without securityContext.privileged: true, so the API server rejects the object ("Bidirectional mount propagation is available only to privileged containers").${caps} ` + (remove2 ? `This init container only prepares directories: remove mountPropagation.` : reader ? `This container creates no mounts: use HostToContainer instead.` : `Set privileged: true, or use HostToContainer if this container creates no mounts.`),
+        message: `${describeContainer(c)} sets mountPropagation: Bidirectional on volume "${m.name}" (${m.mountPath}) without securityContext.privileged: true, so the API server rejects the object ("Bidirectional mount propagation is available only to privileged containers").${caps} ` + (remove2 ? `This init container only prepares directories: remove mountPropagation.` : reader ? `This container creates no mounts: use HostToContainer instead.` : c.run.mountOps.length ? `It mounts ${c.run.mountOps[0].target}, so it needs Bidirectional: set privileged: true.` : `Set privileged: true, or use HostToContainer if this container creates no mounts.`),
         fix: reader ? dropBidirectional(m, remove2) : setPrivileged(c)
       });
     }
@@ -47657,7 +47663,7 @@ var consistent_mount_paths_default = defineRule({
       const base = { store: remote.store, label: remote.label, root: remote.path, base: "/" };
       const inPod = consumersOf(site).filter((m) => m.container.sort !== "init");
       const crossPod = t.hostPathConsumers(site).filter((m) => m.container.sort !== "init");
-      if (inPod.length || !crossPod.length) views.push({ ...base, workload: w, path: site.op.target, explicit: true, at: opAt(site) });
+      if (inPod.length) views.push({ ...base, workload: w, path: site.op.target, explicit: true, at: opAt(site) });
       for (const m of inPod) {
         const p = pathInContainer(m, site.volPath);
         if (p) views.push({ ...base, workload: w, path: p, explicit: true, at: opAt(site) });
@@ -47674,6 +47680,7 @@ var consistent_mount_paths_default = defineRule({
         for (const m of c.volumeMounts) {
           const s = t.storageOf(m);
           if (!s || s.kind !== "nfs" && s.kind !== "pvc") continue;
+          if (t.sites.some((x) => x.container === c && x.volume === m.volume)) continue;
           views.push({ workload: w, store: s.store, label: s.label, root: s.path, base: s.base, path: m.mountPath, explicit: true, at: m.mountPathNode ?? m.node });
         }
       }
@@ -48252,15 +48259,16 @@ var mount_point_missing_default = defineRule({
     for (const site of missing) {
       const { op, container: c, volume: v } = site;
       const target = normalizePath(op.target);
-      const who2 = op.tool === "rclone" ? "rclone and the kernel never create a mount point" : "the kernel never creates a mount point";
-      const fail2 = op.tool === "rclone" ? `so rclone ${op.subcommand ?? "mount"} exits ("cannot open: ${target}")` : `so the mount fails ("No such file or directory")`;
+      const rclone = op.tool === "rclone" && op.subcommand !== "nfsmount";
+      const who2 = op.tool === "rclone" ? "neither rclone nor the kernel creates a mount point" : "the kernel never creates a mount point";
+      const fail2 = rclone ? `so rclone ${op.subcommand ?? "mount"} exits ("cannot open: ${target}")` : `so the mount fails ("No such file or directory")`;
       const where2 = !v ? `it is in the container's own filesystem, which may not have it` : v.type === "emptyDir" ? `emptyDir volume "${v.name}" is empty at every pod start` : `it lies on ${v.type} volume "${v.name}", which may not hold it`;
       const suggestion = site.mount && fix2 ? fix2 : void 0;
       if (suggestion) fix2 = void 0;
       ctx.report({
         at: op.targetWord?.loc ?? opLoc(site) ?? c.node,
         severity: v?.type === "emptyDir" ? "error" : "warning",
-        message: `${describeContainer(c)} mounts ${op.source ?? "a filesystem"} at ${target}, but nothing creates that directory first: ${where2}, and ${who2}, ${fail2}. ` + (site.mount ? `Create it in an init-dirs init container (mkdir -p ${target}) or earlier in the script.` : `Run mkdir -p ${target} before the mount in the script.`),
+        message: `${describeContainer(c)} mounts ${op.source ?? "a filesystem"} at ${target}, but nothing creates that directory first: ${where2}; ${who2}, ${fail2}. ` + (site.mount ? `Create it in an init-dirs init container (mkdir -p ${target}) or earlier in the script.` : `Run mkdir -p ${target} before the mount in the script.`),
         suggestions: suggestion ? [suggestion] : void 0
       });
     }
@@ -48531,7 +48539,7 @@ var mounter_in_init_container_default = defineRule({
       const { op } = site;
       ctx.report({
         at: opLoc(site) ?? c.node,
-        message: `${describeContainer(c)} runs ${op.tool}${op.subcommand && op.tool === "rclone" ? ` ${op.subcommand}` : ""} at ${op.target} and keeps running, but a plain init container must exit before the next one starts: the pod stays in Init for ever and no other container ever runs. Add restartPolicy: Always to make it a native sidecar (Kubernetes \u2265 1.29), or move it to containers.` + (sidecars ? "" : ` (config kubernetesVersion ${ctx.config.kubernetesVersion} is older than 1.29, so no fix is offered.)`),
+        message: `${describeContainer(c)} runs ${op.tool}${op.subcommand && op.tool === "rclone" ? ` ${op.subcommand}` : ""} at ${op.target} and keeps running, but a plain init container must exit before the next one starts: the pod stays in Init for ever and no other container ever runs. ` + (sidecars ? `Add restartPolicy: Always to make it a native sidecar (Kubernetes \u2265 1.29), or move it to containers.` : `Move it to containers: native sidecars (restartPolicy: Always) need Kubernetes \u2265 1.29, and config kubernetesVersion is ${ctx.config.kubernetesVersion}.`),
         fix: sidecars ? { description: `add restartPolicy: Always to init container "${c.name}" (a native sidecar, Kubernetes \u2265 1.29)`, edits: [{ op: "setKey", map: c.node, key: "restartPolicy", value: "Always" }] } : void 0
       });
     }
@@ -53489,19 +53497,9 @@ var Ctx = class {
   texts = /* @__PURE__ */ new Map();
   seenWarnings = /* @__PURE__ */ new Set();
   read(abs) {
-    this.files.add(abs);
-    if (this.opts.readFile) {
-      try {
-        return this.opts.readFile(abs);
-      } catch {
-        return void 0;
-      }
-    }
-    try {
-      return fs6.readFileSync(abs);
-    } catch {
-      return void 0;
-    }
+    const b = this.opts.readFile ? safe(() => this.opts.readFile(abs)) : safe(() => fs6.readFileSync(abs));
+    if (b) this.files.add(abs);
+    return b;
   }
   /** Like read, but a miss does not count as a file read (probing for kustomization files). */
   probe(abs) {
@@ -53612,7 +53610,13 @@ function textOf(ctx, abs, bytes, at) {
 }
 function parseDocs(ctx, abs, text, at) {
   const display = ctx.display(abs);
-  const sf = parseSource(display, text);
+  let sf = parseSource(display, text);
+  if (sf.docs.length === 0 && sf.findings.some((f) => f.ruleId === "unrenderable-template")) {
+    const masked = parseSource(display, text.replace(/\{\{/g, "\uE000\uE001"));
+    const templated = masked.docs.some((d) => d.node && unmask(d.node));
+    if (!templated && !masked.findings.some((f) => f.ruleId === "parse-error")) sf = masked;
+    else throw new KError(`${display} is a template ({{ \u2026 }}), not YAML that kustomize can read; render it first (helm template), or remove it from the kustomization.`, at);
+  }
   const fatal = sf.findings.filter((f) => f.ruleId === "parse-error");
   for (const f of sf.findings) ctx.findings.push(f);
   if (fatal.length) {
@@ -53626,6 +53630,27 @@ function parseDocs(ctx, abs, text, at) {
   }
   return out;
 }
+function unmask(n) {
+  let bad2 = false;
+  const fix2 = (s) => s.replace(/\uE000\uE001/g, "{{");
+  const walk4 = (x) => {
+    if (x.kind === "map") {
+      for (const p of x.items) {
+        if (p.key.includes("\uE000")) {
+          if (p.key.startsWith("\uE000")) bad2 = true;
+          p.key = fix2(p.key);
+        }
+        walk4(p.value);
+      }
+    } else if (x.kind === "seq") x.items.forEach(walk4);
+    else if (typeof x.value === "string" && x.value.includes("\uE000")) {
+      if (x.style === "plain" && x.value.startsWith("\uE000")) bad2 = true;
+      x.value = fix2(x.value);
+    }
+  };
+  walk4(n);
+  return bad2;
+}
 function normalizeScalars(n, text) {
   if (n.kind === "map") {
     for (const p of n.items) normalizeScalars(p.value, text);
@@ -53633,6 +53658,10 @@ function normalizeScalars(n, text) {
   }
   if (n.kind === "seq") {
     for (const it of n.items) normalizeScalars(it, text);
+    return;
+  }
+  if ((n.style === "block-literal" || n.style === "block-folded") && n.loc && typeof n.value === "string") {
+    if (n.loc.end >= text.length && !/[\r\n]$/.test(text) && n.value.endsWith("\n")) n.value = n.value.slice(0, -1);
     return;
   }
   if (n.style !== "plain" || !n.loc) return;
@@ -53779,7 +53808,20 @@ function findRoots(kustomizationDirs, readFile) {
     seen2.add(d);
     visit(d);
   }
-  return kustomizationDirs.filter((_, i) => !referenced.has(abs[i]));
+  const roots = new Set(abs.filter((d) => !referenced.has(d)));
+  const reached = /* @__PURE__ */ new Set();
+  const reach = (dir) => {
+    if (reached.has(dir)) return;
+    reached.add(dir);
+    for (const ref of refsOf(dir, readFile)) reach(ref);
+  };
+  for (const r of roots) reach(r);
+  for (const d of abs) {
+    if (reached.has(d)) continue;
+    roots.add(d);
+    reach(d);
+  }
+  return kustomizationDirs.filter((_, i) => roots.has(abs[i]));
 }
 
 // src/kustomize/render.ts
@@ -53801,6 +53843,20 @@ function rawText(n) {
   if (raw !== void 0) return raw;
   if (n.value === null) return "";
   return String(n.value);
+}
+function nodeText(n) {
+  if (!n || n.kind !== "scalar") return "";
+  if (n.value === null) return nullText(n);
+  return rawText(n);
+}
+function jsonNormalize(n) {
+  if (n.kind === "map") for (const p of n.items) jsonNormalize(p.value);
+  else if (n.kind === "seq") for (const it of n.items) jsonNormalize(it);
+  else {
+    const s = n;
+    delete s.raw;
+    if (s.value === null) s.raw = "null";
+  }
 }
 function nullText(n) {
   const raw = n.raw;
@@ -54262,7 +54318,10 @@ function strPairs(n, what) {
 function bool2(n, what) {
   if (!n || isScalar2(n) && n.value === null) return false;
   if (isScalar2(n) && typeof n.value === "boolean") return n.value;
-  if (isScalar2(n) && (n.value === "true" || n.value === "false")) return n.value === "true";
+  if (isScalar2(n) && typeof n.value === "string" && n.style === "plain") {
+    if (/^(y|Y|yes|Yes|YES|on|On|ON)$/.test(n.value)) return true;
+    if (/^(n|N|no|No|NO|off|Off|OFF)$/.test(n.value)) return false;
+  }
   throw bad(what, n, "true or false");
 }
 function labelArg(n) {
@@ -54290,7 +54349,6 @@ function imageArg(n) {
   const s = (k) => {
     const p = m.get(k);
     if (!p || isEmpty(p.value)) return void 0;
-    if (isScalar2(p.value) && typeof p.value.value === "number") return { value: rawText(p.value), loc: p.value.loc, node: p.value };
     return reqStr(p.value, `images.${k}`);
   };
   return { name: s("name")?.value ?? "", newName: s("newName"), newTag: s("newTag"), digest: s("digest"), tagSuffix: s("tagSuffix"), loc: n.loc };
@@ -54961,8 +55019,10 @@ function fail(op, why) {
 function getChild(c, part) {
   if (isMap2(c)) return fieldValue(c, part);
   if (isSeq2(c)) {
-    if (!/^\d+$/.test(part)) return void 0;
-    return c.items[Number(part)];
+    if (!/^-?\d+$/.test(part)) return void 0;
+    let i = Number(part);
+    if (i < 0) i += c.items.length;
+    return c.items[i];
   }
   return void 0;
 }
@@ -55683,7 +55743,7 @@ function matchesSelector(sel, labels) {
 function metaMap(node, field2) {
   const out = /* @__PURE__ */ new Map();
   const m = get(node, "metadata", field2);
-  if (isMap2(m)) for (const p of m.items) out.set(p.key, rawText(p.value));
+  if (isMap2(m)) for (const p of m.items) out.set(p.key, nodeText(p.value));
   return out;
 }
 function anchored(pattern, what) {
@@ -55767,7 +55827,7 @@ function patchDocs(ctx, text, origin, at) {
   } else for (const d of docs) relocate(d, node?.loc ?? at);
   return docs;
 }
-function loadText(ldr, p, at, what) {
+function loadText(ldr, p, what) {
   if (p.patch) return { text: p.patch.value, inline: p.patch };
   const { abs, bytes } = ldr.load(p.path.value, p.path.loc, what);
   return { text: textOf(ldr.ctx, abs, bytes, p.path.loc), abs };
@@ -55830,7 +55890,7 @@ function patchesStrategicMerge(ldr, k, rm2) {
     }
     let display = k.display;
     if (!docs) {
-      const t = loadText(ldr, { path: e }, e.loc, "patch file");
+      const t = loadText(ldr, { path: e }, "patch file");
       docs = patchDocs(ldr.ctx, t.text, t, e.loc);
       display = ldr.ctx.display(t.abs);
     }
@@ -55850,7 +55910,7 @@ function patches(ldr, k, rm2, p) {
   const patchText = p.patch?.value.trim() ?? "";
   if (!patchText && !p.path) throw new KError("a patches entry must set patch or path (it has neither, or an empty patch).", at);
   if (patchText && p.path) throw new KError("a patches entry may not set both patch and path; keep one.", at);
-  const src = patchText ? { text: p.patch.value, inline: p.patch } : loadText(ldr, p, at, "patch file");
+  const src = patchText ? { text: p.patch.value, inline: p.patch } : loadText(ldr, p, "patch file");
   const display = src.abs ? ldr.ctx.display(src.abs) : k.display;
   const docs = patchDocs(ldr.ctx, src.text, src, p.path?.loc ?? at);
   const trimmed = src.text.trim();
@@ -55891,18 +55951,19 @@ function applyJson(rm2, target, ops, storePrev, at) {
     if (storePrev) storePreviousId(res);
     try {
       applyJsonPatch(res.node, ops);
+      jsonNormalize(res.node);
     } catch (e) {
       if (e instanceof KError) throw new KError(`${e.message} (in ${idHuman(curId(res))})`, e.loc ?? at);
       throw e;
     }
   }
 }
-function patchesJson6902(ldr, k, rm2, p) {
+function patchesJson6902(ldr, rm2, p) {
   const at = p.loc;
   if (!p.target?.name) throw new KError("a patchesJson6902 entry must name its target (target.name).", at);
   if (p.path && p.patch) throw new KError("a patchesJson6902 entry may set a file path or an inline patch, not both.", at);
   if (!p.path && !p.patch) throw new KError("a patchesJson6902 entry needs a path or a patch.", at);
-  const src = loadText(ldr, p, at, "JSON patch file");
+  const src = loadText(ldr, p, "JSON patch file");
   if (!src.text) throw new KError(`patch file '${p.path?.value}' is empty.`, p.path?.loc ?? at);
   const docs = patchDocs(ldr.ctx, src.text, src, p.path?.loc ?? at);
   const ops = decodeOps(docs[0], p.path?.loc ?? at);
@@ -56207,18 +56268,18 @@ function copyMergeMetaData(r, old) {
   r.suffixes = [...old.suffixes];
   r.needsHash = r.needsHash && old.needsHash;
 }
-function mergeMaps(oldM, newM) {
+function mergeMaps(oldM, newM, text = nodeText) {
   const all = /* @__PURE__ */ new Map();
   for (const m of [oldM, newM]) {
     if (!isMap2(m)) continue;
-    for (const p of m.items) all.set(p.key, { keyLoc: p.keyLoc, value: scalar(rawText(p.value), p.value.loc) });
+    for (const p of m.items) all.set(p.key, { keyLoc: p.keyLoc, value: scalar(text(p.value), p.value.loc) });
   }
   const out = map(newM?.loc ?? oldM?.loc);
   for (const k of [...all.keys()].sort()) out.items.push({ key: k, ...all.get(k) });
   return out;
 }
 function mergeDataField(node, oldNode, key) {
-  const merged = mergeMaps(field(oldNode, key)?.value, field(node, key)?.value);
+  const merged = mergeMaps(field(oldNode, key)?.value, field(node, key)?.value, rawText);
   if (merged.items.length) setField(node, key, merged);
   else removeField(node, key);
 }
@@ -56513,7 +56574,7 @@ function runTransformers(ldr, k, ra) {
   for (const l of k.labels) step(() => labelsTransform(ra, l), l.loc);
   step(() => commonLabelsTransform(ra, k), k.commonLabelsLoc);
   step(() => annotationsTransform(ra, k), k.commonAnnotationsLoc);
-  for (const p of k.patchesJson6902) step(() => patchesJson6902(ldr, k, ra, p), p.loc);
+  for (const p of k.patchesJson6902) step(() => patchesJson6902(ldr, ra, p), p.loc);
   for (const r of k.replicas) step(() => replicasTransform(ra, r), r.loc);
   for (const i of k.images) step(() => imagesTransform(ra, i), i.loc);
   if (k.replacements.length) {
@@ -56532,7 +56593,7 @@ function normalizeAnnotations(node) {
   }
   for (const a of p.value.items) {
     if (a.value.kind === "scalar" && typeof a.value.value === "string") continue;
-    a.value = scalar(rawText(a.value), a.value.loc);
+    a.value = scalar(nodeText(a.value), a.value.loc);
   }
   setField(meta, "annotations", p.value, p.keyLoc);
 }

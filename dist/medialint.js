@@ -1897,11 +1897,12 @@ function runRules(model, rules, config) {
   const findings = [];
   for (const rule of rules) {
     if (!ruleEnabled(rule.id, config)) continue;
-    let workload;
+    let current;
     const ctx = {
       config,
       model,
       report(r) {
+        const workload = r.workload ?? current;
         const loc = locOf(r.at) ?? (workload ? locOf(workload.pod.specNode) ?? locOf(workload.resource.node) : void 0);
         if (!loc) return;
         const setting = effectiveSeverity(rule, config, loc.file);
@@ -1926,14 +1927,14 @@ function runRules(model, rules, config) {
     };
     try {
       if (rule.checkPod) for (const w of model.workloads) {
-        workload = w;
+        current = w;
         rule.checkPod(w.pod, ctx);
       }
-      workload = void 0;
+      current = void 0;
       if (rule.checkModel) rule.checkModel(model, ctx);
     } catch (e) {
       if (process.env.DEBUG?.includes("medialint")) throw e;
-      const w = workload ?? model.workloads[0];
+      const w = current ?? model.workloads[0];
       const loc = w ? locOf(w.resource.node) : void 0;
       if (loc) findings.push({ ruleId: rule.id, severity: "error", message: `internal error in rule ${rule.id}: ${e.message} (run with DEBUG=medialint for a stack trace)`, loc });
     }
@@ -11433,7 +11434,11 @@ function programOf(cmd) {
   return "program" in u ? basename(cmd.words[u.program].text) : "";
 }
 function createsNoMounts(c) {
-  return !c.run.opaque && c.run.mountOps.length === 0 && c.run.unmounts.length === 0;
+  if (c.run.mountOps.length || c.run.unmounts.length) return false;
+  return !c.run.opaque || isKnownApp(c);
+}
+function isKnownApp(c) {
+  return !c.commandNode && !!c.image && KNOWN_APPS.test(c.image);
 }
 function isDirPrepOnly(c) {
   if (c.sort !== "init" || !createsNoMounts(c) || !c.run.cmds.length) return false;
@@ -11452,7 +11457,7 @@ function isForegroundMount(op) {
   if (op.tool === "mount") return false;
   return !op.daemon && !op.cmd.background;
 }
-var DIR_PREP, PREP_VERBS;
+var DIR_PREP, PREP_VERBS, KNOWN_APPS;
 var init_roles = __esm({
   "src/model/roles.ts"() {
     "use strict";
@@ -11489,6 +11494,7 @@ var init_roles = __esm({
       "sync"
     ]);
     PREP_VERBS = /* @__PURE__ */ new Set(["mkdir", "chown", "chmod", "chgrp", "install"]);
+    KNOWN_APPS = /^(?:(?:lscr\.io\/|docker\.io\/|ghcr\.io\/)?linuxserver\/|(?:ghcr\.io\/)?hotio\/|ghcr\.io\/(?:onedr0p|home-operations)\/|(?:docker\.io\/)?plexinc\/pms-docker|(?:docker\.io\/)?jellyfin\/jellyfin|(?:docker\.io\/)?emby\/embyserver|(?:docker\.io\/)?(?:library\/)?(?:nginx|httpd|caddy)(?::|@|$))/;
   }
 });
 
@@ -11543,7 +11549,7 @@ var init_bidirectional_requires_privileged = __esm({
           const remove2 = reader && isDirPrepOnly(c);
           ctx.report({
             at: m.propagationNode ?? m.node,
-            message: `${describeContainer(c)} sets mountPropagation: Bidirectional on volume "${m.name}" (${m.mountPath}) without securityContext.privileged: true, so the API server rejects the object ("Bidirectional mount propagation is available only to privileged containers").${caps} ` + (remove2 ? `This init container only prepares directories: remove mountPropagation.` : reader ? `This container creates no mounts: use HostToContainer instead.` : `Set privileged: true, or use HostToContainer if this container creates no mounts.`),
+            message: `${describeContainer(c)} sets mountPropagation: Bidirectional on volume "${m.name}" (${m.mountPath}) without securityContext.privileged: true, so the API server rejects the object ("Bidirectional mount propagation is available only to privileged containers").${caps} ` + (remove2 ? `This init container only prepares directories: remove mountPropagation.` : reader ? `This container creates no mounts: use HostToContainer instead.` : c.run.mountOps.length ? `It mounts ${c.run.mountOps[0].target}, so it needs Bidirectional: set privileged: true.` : `Set privileged: true, or use HostToContainer if this container creates no mounts.`),
             fix: reader ? dropBidirectional(m, remove2) : setPrivileged(c)
           });
         }
@@ -12039,7 +12045,7 @@ var init_consistent_mount_paths = __esm({
           const base = { store: remote.store, label: remote.label, root: remote.path, base: "/" };
           const inPod = consumersOf(site).filter((m) => m.container.sort !== "init");
           const crossPod = t.hostPathConsumers(site).filter((m) => m.container.sort !== "init");
-          if (inPod.length || !crossPod.length) views.push({ ...base, workload: w, path: site.op.target, explicit: true, at: opAt(site) });
+          if (inPod.length) views.push({ ...base, workload: w, path: site.op.target, explicit: true, at: opAt(site) });
           for (const m of inPod) {
             const p = pathInContainer(m, site.volPath);
             if (p) views.push({ ...base, workload: w, path: p, explicit: true, at: opAt(site) });
@@ -12056,6 +12062,7 @@ var init_consistent_mount_paths = __esm({
             for (const m of c.volumeMounts) {
               const s = t.storageOf(m);
               if (!s || s.kind !== "nfs" && s.kind !== "pvc") continue;
+              if (t.sites.some((x) => x.container === c && x.volume === m.volume)) continue;
               views.push({ workload: w, store: s.store, label: s.label, root: s.path, base: s.base, path: m.mountPath, explicit: true, at: m.mountPathNode ?? m.node });
             }
           }
@@ -12755,15 +12762,16 @@ var init_mount_point_missing = __esm({
         for (const site of missing) {
           const { op, container: c, volume: v } = site;
           const target = normalizePath(op.target);
-          const who2 = op.tool === "rclone" ? "rclone and the kernel never create a mount point" : "the kernel never creates a mount point";
-          const fail2 = op.tool === "rclone" ? `so rclone ${op.subcommand ?? "mount"} exits ("cannot open: ${target}")` : `so the mount fails ("No such file or directory")`;
+          const rclone = op.tool === "rclone" && op.subcommand !== "nfsmount";
+          const who2 = op.tool === "rclone" ? "neither rclone nor the kernel creates a mount point" : "the kernel never creates a mount point";
+          const fail2 = rclone ? `so rclone ${op.subcommand ?? "mount"} exits ("cannot open: ${target}")` : `so the mount fails ("No such file or directory")`;
           const where2 = !v ? `it is in the container's own filesystem, which may not have it` : v.type === "emptyDir" ? `emptyDir volume "${v.name}" is empty at every pod start` : `it lies on ${v.type} volume "${v.name}", which may not hold it`;
           const suggestion = site.mount && fix2 ? fix2 : void 0;
           if (suggestion) fix2 = void 0;
           ctx.report({
             at: op.targetWord?.loc ?? opLoc(site) ?? c.node,
             severity: v?.type === "emptyDir" ? "error" : "warning",
-            message: `${describeContainer(c)} mounts ${op.source ?? "a filesystem"} at ${target}, but nothing creates that directory first: ${where2}, and ${who2}, ${fail2}. ` + (site.mount ? `Create it in an init-dirs init container (mkdir -p ${target}) or earlier in the script.` : `Run mkdir -p ${target} before the mount in the script.`),
+            message: `${describeContainer(c)} mounts ${op.source ?? "a filesystem"} at ${target}, but nothing creates that directory first: ${where2}; ${who2}, ${fail2}. ` + (site.mount ? `Create it in an init-dirs init container (mkdir -p ${target}) or earlier in the script.` : `Run mkdir -p ${target} before the mount in the script.`),
             suggestions: suggestion ? [suggestion] : void 0
           });
         }
@@ -13092,7 +13100,7 @@ var init_mounter_in_init_container = __esm({
           const { op } = site;
           ctx.report({
             at: opLoc(site) ?? c.node,
-            message: `${describeContainer(c)} runs ${op.tool}${op.subcommand && op.tool === "rclone" ? ` ${op.subcommand}` : ""} at ${op.target} and keeps running, but a plain init container must exit before the next one starts: the pod stays in Init for ever and no other container ever runs. Add restartPolicy: Always to make it a native sidecar (Kubernetes \u2265 1.29), or move it to containers.` + (sidecars ? "" : ` (config kubernetesVersion ${ctx.config.kubernetesVersion} is older than 1.29, so no fix is offered.)`),
+            message: `${describeContainer(c)} runs ${op.tool}${op.subcommand && op.tool === "rclone" ? ` ${op.subcommand}` : ""} at ${op.target} and keeps running, but a plain init container must exit before the next one starts: the pod stays in Init for ever and no other container ever runs. ` + (sidecars ? `Add restartPolicy: Always to make it a native sidecar (Kubernetes \u2265 1.29), or move it to containers.` : `Move it to containers: native sidecars (restartPolicy: Always) need Kubernetes \u2265 1.29, and config kubernetesVersion is ${ctx.config.kubernetesVersion}.`),
             fix: sidecars ? { description: `add restartPolicy: Always to init container "${c.name}" (a native sidecar, Kubernetes \u2265 1.29)`, edits: [{ op: "setKey", map: c.node, key: "restartPolicy", value: "Always" }] } : void 0
           });
         }
@@ -32735,7 +32743,13 @@ function textOf(ctx, abs, bytes, at) {
 }
 function parseDocs(ctx, abs, text, at) {
   const display = ctx.display(abs);
-  const sf = parseSource(display, text);
+  let sf = parseSource(display, text);
+  if (sf.docs.length === 0 && sf.findings.some((f) => f.ruleId === "unrenderable-template")) {
+    const masked = parseSource(display, text.replace(/\{\{/g, "\uE000\uE001"));
+    const templated = masked.docs.some((d) => d.node && unmask(d.node));
+    if (!templated && !masked.findings.some((f) => f.ruleId === "parse-error")) sf = masked;
+    else throw new KError(`${display} is a template ({{ \u2026 }}), not YAML that kustomize can read; render it first (helm template), or remove it from the kustomization.`, at);
+  }
   const fatal = sf.findings.filter((f) => f.ruleId === "parse-error");
   for (const f of sf.findings) ctx.findings.push(f);
   if (fatal.length) {
@@ -32749,6 +32763,27 @@ function parseDocs(ctx, abs, text, at) {
   }
   return out;
 }
+function unmask(n) {
+  let bad2 = false;
+  const fix2 = (s) => s.replace(/\uE000\uE001/g, "{{");
+  const walk4 = (x) => {
+    if (x.kind === "map") {
+      for (const p of x.items) {
+        if (p.key.includes("\uE000")) {
+          if (p.key.startsWith("\uE000")) bad2 = true;
+          p.key = fix2(p.key);
+        }
+        walk4(p.value);
+      }
+    } else if (x.kind === "seq") x.items.forEach(walk4);
+    else if (typeof x.value === "string" && x.value.includes("\uE000")) {
+      if (x.style === "plain" && x.value.startsWith("\uE000")) bad2 = true;
+      x.value = fix2(x.value);
+    }
+  };
+  walk4(n);
+  return bad2;
+}
 function normalizeScalars(n, text) {
   if (n.kind === "map") {
     for (const p of n.items) normalizeScalars(p.value, text);
@@ -32756,6 +32791,10 @@ function normalizeScalars(n, text) {
   }
   if (n.kind === "seq") {
     for (const it of n.items) normalizeScalars(it, text);
+    return;
+  }
+  if ((n.style === "block-literal" || n.style === "block-folded") && n.loc && typeof n.value === "string") {
+    if (n.loc.end >= text.length && !/[\r\n]$/.test(text) && n.value.endsWith("\n")) n.value = n.value.slice(0, -1);
     return;
   }
   if (n.style !== "plain" || !n.loc) return;
@@ -32873,19 +32912,9 @@ var init_load = __esm({
       texts = /* @__PURE__ */ new Map();
       seenWarnings = /* @__PURE__ */ new Set();
       read(abs) {
-        this.files.add(abs);
-        if (this.opts.readFile) {
-          try {
-            return this.opts.readFile(abs);
-          } catch {
-            return void 0;
-          }
-        }
-        try {
-          return fs4.readFileSync(abs);
-        } catch {
-          return void 0;
-        }
+        const b = this.opts.readFile ? safe(() => this.opts.readFile(abs)) : safe(() => fs4.readFileSync(abs));
+        if (b) this.files.add(abs);
+        return b;
       }
       /** Like read, but a miss does not count as a file read (probing for kustomization files). */
       probe(abs) {
@@ -33027,7 +33056,20 @@ function findRoots(kustomizationDirs, readFile) {
     seen2.add(d);
     visit(d);
   }
-  return kustomizationDirs.filter((_, i) => !referenced.has(abs[i]));
+  const roots = new Set(abs.filter((d) => !referenced.has(d)));
+  const reached = /* @__PURE__ */ new Set();
+  const reach = (dir) => {
+    if (reached.has(dir)) return;
+    reached.add(dir);
+    for (const ref of refsOf(dir, readFile)) reach(ref);
+  };
+  for (const r of roots) reach(r);
+  for (const d of abs) {
+    if (reached.has(d)) continue;
+    roots.add(d);
+    reach(d);
+  }
+  return kustomizationDirs.filter((_, i) => roots.has(abs[i]));
 }
 var init_roots = __esm({
   "src/kustomize/roots.ts"() {
@@ -33054,6 +33096,20 @@ function rawText(n) {
   if (raw !== void 0) return raw;
   if (n.value === null) return "";
   return String(n.value);
+}
+function nodeText(n) {
+  if (!n || n.kind !== "scalar") return "";
+  if (n.value === null) return nullText(n);
+  return rawText(n);
+}
+function jsonNormalize(n) {
+  if (n.kind === "map") for (const p of n.items) jsonNormalize(p.value);
+  else if (n.kind === "seq") for (const it of n.items) jsonNormalize(it);
+  else {
+    const s = n;
+    delete s.raw;
+    if (s.value === null) s.raw = "null";
+  }
 }
 function nullText(n) {
   const raw = n.raw;
@@ -33486,7 +33542,10 @@ function strPairs(n, what) {
 function bool2(n, what) {
   if (!n || isScalar2(n) && n.value === null) return false;
   if (isScalar2(n) && typeof n.value === "boolean") return n.value;
-  if (isScalar2(n) && (n.value === "true" || n.value === "false")) return n.value === "true";
+  if (isScalar2(n) && typeof n.value === "string" && n.style === "plain") {
+    if (/^(y|Y|yes|Yes|YES|on|On|ON)$/.test(n.value)) return true;
+    if (/^(n|N|no|No|NO|off|Off|OFF)$/.test(n.value)) return false;
+  }
   throw bad(what, n, "true or false");
 }
 function labelArg(n) {
@@ -33514,7 +33573,6 @@ function imageArg(n) {
   const s = (k) => {
     const p = m.get(k);
     if (!p || isEmpty(p.value)) return void 0;
-    if (isScalar2(p.value) && typeof p.value.value === "number") return { value: rawText(p.value), loc: p.value.loc, node: p.value };
     return reqStr(p.value, `images.${k}`);
   };
   return { name: s("name")?.value ?? "", newName: s("newName"), newTag: s("newTag"), digest: s("digest"), tagSuffix: s("tagSuffix"), loc: n.loc };
@@ -34275,8 +34333,10 @@ function fail(op, why) {
 function getChild(c, part) {
   if (isMap2(c)) return fieldValue(c, part);
   if (isSeq2(c)) {
-    if (!/^\d+$/.test(part)) return void 0;
-    return c.items[Number(part)];
+    if (!/^-?\d+$/.test(part)) return void 0;
+    let i = Number(part);
+    if (i < 0) i += c.items.length;
+    return c.items[i];
   }
   return void 0;
 }
@@ -35021,7 +35081,7 @@ function matchesSelector(sel, labels) {
 function metaMap(node, field2) {
   const out = /* @__PURE__ */ new Map();
   const m = get(node, "metadata", field2);
-  if (isMap2(m)) for (const p of m.items) out.set(p.key, rawText(p.value));
+  if (isMap2(m)) for (const p of m.items) out.set(p.key, nodeText(p.value));
   return out;
 }
 function anchored(pattern, what) {
@@ -35112,7 +35172,7 @@ function patchDocs(ctx, text, origin, at) {
   } else for (const d of docs) relocate(d, node?.loc ?? at);
   return docs;
 }
-function loadText(ldr, p, at, what) {
+function loadText(ldr, p, what) {
   if (p.patch) return { text: p.patch.value, inline: p.patch };
   const { abs, bytes } = ldr.load(p.path.value, p.path.loc, what);
   return { text: textOf(ldr.ctx, abs, bytes, p.path.loc), abs };
@@ -35175,7 +35235,7 @@ function patchesStrategicMerge(ldr, k, rm) {
     }
     let display = k.display;
     if (!docs) {
-      const t = loadText(ldr, { path: e }, e.loc, "patch file");
+      const t = loadText(ldr, { path: e }, "patch file");
       docs = patchDocs(ldr.ctx, t.text, t, e.loc);
       display = ldr.ctx.display(t.abs);
     }
@@ -35195,7 +35255,7 @@ function patches(ldr, k, rm, p) {
   const patchText = p.patch?.value.trim() ?? "";
   if (!patchText && !p.path) throw new KError("a patches entry must set patch or path (it has neither, or an empty patch).", at);
   if (patchText && p.path) throw new KError("a patches entry may not set both patch and path; keep one.", at);
-  const src = patchText ? { text: p.patch.value, inline: p.patch } : loadText(ldr, p, at, "patch file");
+  const src = patchText ? { text: p.patch.value, inline: p.patch } : loadText(ldr, p, "patch file");
   const display = src.abs ? ldr.ctx.display(src.abs) : k.display;
   const docs = patchDocs(ldr.ctx, src.text, src, p.path?.loc ?? at);
   const trimmed = src.text.trim();
@@ -35236,18 +35296,19 @@ function applyJson(rm, target, ops, storePrev, at) {
     if (storePrev) storePreviousId(res);
     try {
       applyJsonPatch(res.node, ops);
+      jsonNormalize(res.node);
     } catch (e) {
       if (e instanceof KError) throw new KError(`${e.message} (in ${idHuman(curId(res))})`, e.loc ?? at);
       throw e;
     }
   }
 }
-function patchesJson6902(ldr, k, rm, p) {
+function patchesJson6902(ldr, rm, p) {
   const at = p.loc;
   if (!p.target?.name) throw new KError("a patchesJson6902 entry must name its target (target.name).", at);
   if (p.path && p.patch) throw new KError("a patchesJson6902 entry may set a file path or an inline patch, not both.", at);
   if (!p.path && !p.patch) throw new KError("a patchesJson6902 entry needs a path or a patch.", at);
-  const src = loadText(ldr, p, at, "JSON patch file");
+  const src = loadText(ldr, p, "JSON patch file");
   if (!src.text) throw new KError(`patch file '${p.path?.value}' is empty.`, p.path?.loc ?? at);
   const docs = patchDocs(ldr.ctx, src.text, src, p.path?.loc ?? at);
   const ops = decodeOps(docs[0], p.path?.loc ?? at);
@@ -35515,18 +35576,18 @@ function copyMergeMetaData(r, old) {
   r.suffixes = [...old.suffixes];
   r.needsHash = r.needsHash && old.needsHash;
 }
-function mergeMaps(oldM, newM) {
+function mergeMaps(oldM, newM, text = nodeText) {
   const all = /* @__PURE__ */ new Map();
   for (const m of [oldM, newM]) {
     if (!isMap2(m)) continue;
-    for (const p of m.items) all.set(p.key, { keyLoc: p.keyLoc, value: scalar(rawText(p.value), p.value.loc) });
+    for (const p of m.items) all.set(p.key, { keyLoc: p.keyLoc, value: scalar(text(p.value), p.value.loc) });
   }
   const out = map(newM?.loc ?? oldM?.loc);
   for (const k of [...all.keys()].sort()) out.items.push({ key: k, ...all.get(k) });
   return out;
 }
 function mergeDataField(node, oldNode, key) {
-  const merged = mergeMaps(field(oldNode, key)?.value, field(node, key)?.value);
+  const merged = mergeMaps(field(oldNode, key)?.value, field(node, key)?.value, rawText);
   if (merged.items.length) setField(node, key, merged);
   else removeField(node, key);
 }
@@ -35904,7 +35965,7 @@ function runTransformers(ldr, k, ra) {
   for (const l of k.labels) step(() => labelsTransform(ra, l), l.loc);
   step(() => commonLabelsTransform(ra, k), k.commonLabelsLoc);
   step(() => annotationsTransform(ra, k), k.commonAnnotationsLoc);
-  for (const p of k.patchesJson6902) step(() => patchesJson6902(ldr, k, ra, p), p.loc);
+  for (const p of k.patchesJson6902) step(() => patchesJson6902(ldr, ra, p), p.loc);
   for (const r of k.replicas) step(() => replicasTransform(ra, r), r.loc);
   for (const i of k.images) step(() => imagesTransform(ra, i), i.loc);
   if (k.replacements.length) {
@@ -35923,7 +35984,7 @@ function normalizeAnnotations(node) {
   }
   for (const a of p.value.items) {
     if (a.value.kind === "scalar" && typeof a.value.value === "string") continue;
-    a.value = scalar(rawText(a.value), a.value.loc);
+    a.value = scalar(nodeText(a.value), a.value.loc);
   }
   setField(meta, "annotations", p.value, p.keyLoc);
 }
@@ -36011,6 +36072,13 @@ function goFloatG(n) {
     return `${mant}e${sign}${digits}`;
   }
   return String(n);
+}
+function foldNel(s) {
+  if (!s.includes("\x85")) return s;
+  return s.replace(/[ \t]*((?:\u0085[ \t]*)+)/g, (_m, breaks) => {
+    const n = (breaks.match(/\u0085/g) ?? []).length;
+    return n === 1 ? " " : "\n".repeat(n - 1);
+  });
 }
 function isPrintable(c) {
   return c === 10 || c >= 32 && c <= 126 || c >= 160 && c <= 55295 || c >= 57344 && c <= 65533 && c !== 65279;
@@ -36228,7 +36296,7 @@ var init_print = __esm({
         this.simpleKeyContext = !!ctx.simpleKey;
         if (n.kind === "scalar") {
           const v = n.value;
-          if (typeof v === "string") this.scalar(v, true);
+          if (typeof v === "string") this.scalar(foldNel(v), true);
           else if (v === null) this.scalar("null", false);
           else if (typeof v === "boolean") this.scalar(v ? "true" : "false", false);
           else this.scalar(formatNumber(v), false);
@@ -36258,7 +36326,7 @@ var init_print = __esm({
             this.rootContext = false;
             this.mappingContext = true;
             this.simpleKeyContext = true;
-            this.scalar(p.key, true);
+            this.scalar(foldNel(p.key), true);
             this.writeIndicator(":", false, false, false);
             this.node(p.value, { map: true });
           } else {
@@ -36266,7 +36334,7 @@ var init_print = __esm({
             this.rootContext = false;
             this.mappingContext = true;
             this.simpleKeyContext = false;
-            this.scalar(p.key, true);
+            this.scalar(foldNel(p.key), true);
             this.writeIndent();
             this.writeIndicator(":", true, false, true);
             this.node(p.value, { map: true });
@@ -36457,8 +36525,12 @@ var init_print = __esm({
 });
 
 // src/kustomize/text.ts
-function sameOrigin(a, b) {
-  return a?.loc?.file === b?.loc?.file && a?.loc?.line === b?.loc?.line;
+function sameOrigin(n, parent) {
+  const a = n.loc;
+  const b = parent?.loc;
+  if (!a) return true;
+  if (!b || a.file !== b.file) return false;
+  return a.line >= b.line && a.line <= b.endLine;
 }
 function renderText(rootDir, opts) {
   const r = render(rootDir, opts);
@@ -37965,6 +38037,8 @@ function renderMapLines(obj, col, style) {
 function renderPairLines(key, value, col, style) {
   const ks = renderKey(key);
   if (ks === void 0) return void 0;
+  const block = multilineBlock(value, col + style.step);
+  if (block) return [`${ks}: ${block[0]}`, ...block.slice(1)];
   if (isInline(value)) {
     const vs = renderInline(value);
     if (vs === void 0) return void 0;
@@ -37985,6 +38059,8 @@ function renderSeqLines(arr, col, style) {
 }
 function renderItemLines(v, col, style) {
   const pad = " ".repeat(col);
+  const block = multilineBlock(v, col + 2);
+  if (block) return [`${pad}- ${block[0]}`, ...block.slice(1)];
   if (isInline(v)) {
     const s = renderInline(v);
     return s === void 0 ? void 0 : [`${pad}- ${s}`];
@@ -37992,6 +38068,11 @@ function renderItemLines(v, col, style) {
   const inner = Array.isArray(v) ? renderSeqLines(v, col + 2, style) : renderMapLines(v, col + 2, style);
   if (!inner || inner.length === 0) return void 0;
   return inner.map((l, i) => i === 0 ? `${pad}- ${l.slice(col + 2)}` : l);
+}
+function multilineBlock(v, col) {
+  if (typeof v !== "string" || !v.includes("\n")) return void 0;
+  const text = renderBlockScalar(v, false, " ".repeat(col), "\n");
+  return text?.split("\n");
 }
 var import_yaml5, TYPE_OF;
 var init_render2 = __esm({

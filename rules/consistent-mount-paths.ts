@@ -100,6 +100,7 @@ export default defineRule({
         reported.add(key);
         const others = agree.map((x) => `${x.kind} ${x.name}`);
         ctx.report({
+          workload: w,
           at: own.at,
           message: `${w.kind} ${w.name} sees ${what} at ${[...sets.get(w)!].join(', ')}, while ${listOf(others)} ${others.length === 1 ? 'sees' : 'see'} it at ${canonical}: ` +
             `paths one app stores (Sonarr's symlinks, a Plex library path) point nowhere in the other. Mount it at ${canonical} here too.`,

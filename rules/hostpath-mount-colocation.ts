@@ -24,6 +24,7 @@ export default defineRule({
         const root = t.storageOf(m)?.path ?? host.path;
         const placement = describePlacement(consumer);
         ctx.report({
+          workload: consumer.workload,
           at: m.node,
           message: `${describeContainer(m.container)} reads host path ${root} at ${m.mountPath}, where ${describeContainer(site.container)} mounts ${site.op.source ?? 'a filesystem'}. ` +
             `A hostPath mount reaches only pods on the same node, and ${consumer.workload.name} can be scheduled on ${placement === 'any node' ? 'any node' : `nodes with ${placement}`}, ` +

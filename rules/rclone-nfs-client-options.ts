@@ -110,12 +110,16 @@ export default defineRule({
       const fix = port === undefined || c.kind === 'volume' ? undefined : c.kind === 'pv' ? fixPV(c, port) : fixMount(c, port);
       const v4 = c.op?.flags.find((f) => ['-t', '--types', '--type'].includes(f.name) && f.valueWord?.text === 'nfs4')?.valueWord;
       ctx.report({
+        workload: c.kind === 'pv' ? undefined : c.pods[0]?.workload,
         at: c.kind === 'mount' ? (v4?.loc ?? v4?.node ?? c.at) : c.at,
         severity: errors.length ? 'error' : 'warning',
         message: `${describeClient(c)} mounts ${c.server}:${c.path}, which "rclone serve nfs" in ${server.exp.pod.workload.kind} ${server.exp.pod.workload.name} serves through Service ${server.svc.name}: ` +
           `${[...errors, ...warnings].join('; ')}. ${how}`,
         fix,
-        related: [{ at: server.exp.at, message: `"${server.exp.container.name}" serves ${server.exp.dir} over NFS` }],
+        related: [
+          { at: server.svc.resource.node, message: `Service ${server.svc.name} selects ${server.exp.pod.workload.kind} ${server.exp.pod.workload.name}` },
+          { at: server.exp.at, message: `"${server.exp.container.name}" serves ${server.exp.dir} over NFS` },
+        ],
       });
     }
   },

@@ -37,6 +37,7 @@ export default defineRule({
         ? `the server runs ${release.text}, where this mount fails with ENOENT`
         : `older rclone ignores the path, so it works today with ${release.text}, but it fails with ENOENT once the server runs rclone 1.75 or later`;
       ctx.report({
+        workload: c.kind === 'pv' ? undefined : c.pods[0]?.workload,
         at: c.pathAt,
         severity: broken ? 'error' : 'warning',
         message: `${describeClient(c)} mounts ${c.server}:${c.path} from Service ${svc.name}, whose pod ${exp.pod.workload.name} runs "rclone serve nfs ${exp.dir}" in "${exp.container.name}": ` +

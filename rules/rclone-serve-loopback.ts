@@ -1,6 +1,7 @@
 import { defineRule } from '../src/engine/rule.js';
 import type { Fix } from '../src/engine/finding.js';
 import type { Container, Listener, Pod, Service, Word } from '../src/model/types.js';
+import type { Loc, YNode } from '../src/load/ynode.js';
 import { describeContainer } from '../src/model/query.js';
 import { describeClient, topology, type Topology } from '../src/topology/index.js';
 import { insertAfter, replaceWord } from '../src/topology/word-edits.js';
@@ -16,7 +17,14 @@ function targetOf(pod: Pod, p: Service['ports'][number]): number | undefined {
 }
 
 /** Why something outside the pod dials this listener, and the port it dials; undefined when nothing does. */
-function reachedBy(t: Topology, c: Container, l: Listener): { why: string; port: number | undefined; at: Service['resource']['node'] } | undefined {
+interface Reach {
+  why: string;
+  port: number | undefined;
+  /** The Service, and the client that dials it (when one is known). */
+  related: { at: YNode | Loc | undefined; message: string }[];
+}
+
+function reachedBy(t: Topology, c: Container, l: Listener): Reach | undefined {
   const pod = c.pod;
   // A port another container of the pod declares is that container's, not this listener's.
   const other = l.port !== null && pod.containers.some((x) => x !== c && x.ports.some((cp) => cp.port === l.port));
@@ -25,13 +33,20 @@ function reachedBy(t: Topology, c: Container, l: Listener): { why: string; port:
       const target = targetOf(pod, p);
       if (target === undefined) continue;
       const hits = l.port !== null ? target === l.port : c.ports.some((cp) => cp.port === target);
-      if (hits) return { why: `Service ${svc.name} sends port ${p.port} to port ${target} of this pod`, port: target, at: svc.resource.node };
+      if (hits) {
+        const why = `Service ${svc.name} sends port ${p.port} to port ${target} of this pod`;
+        return { why, port: target, related: [{ at: svc.resource.node, message: why }] };
+      }
     }
     if (l.port === null && l.kind === 'serve' && l.proto === 'nfs') {
       const client = t.nfsClients.find((n) => n.services.includes(svc));
       if (client) {
         const only = svc.ports.length === 1 ? targetOf(pod, svc.ports[0]!) : undefined;
-        return { why: `${describeClient(client)} mounts NFS from Service ${svc.name}, which selects this pod`, port: only, at: svc.resource.node };
+        const why = `${describeClient(client)} mounts NFS from Service ${svc.name}, which selects this pod`;
+        return {
+          why, port: only,
+          related: [{ at: svc.resource.node, message: `Service ${svc.name} selects this pod` }, { at: client.at, message: `${describeClient(client)} mounts ${client.server}:${client.path}` }],
+        };
       }
     }
   }
@@ -72,11 +87,12 @@ export default defineRule({
             : `${l.host}:${l.port ?? '?'}`;
           const port = reach.port ?? l.port ?? undefined;
           ctx.report({
+            workload: w,
             at: 'kind' in l.at ? l.at : (l.at.loc ?? l.at.node),
             message: `${describeContainer(c)} runs ${what} listening on ${where}, but ${reach.why}: a loopback listener is reachable only from inside its own pod. ` +
               `Set ${l.kind === 'serve' ? '--addr' : '--rc-addr'} :${port ?? 'PORT'} so it listens on every interface.`,
             fix: port !== undefined ? addrFix(c, l, port) : undefined,
-            related: [{ at: reach.at, message: reach.why }],
+            related: reach.related,
           });
         }
       }

@@ -40,6 +40,7 @@ export default defineRule({
           `Remove this mount (a leftover of the standalone pattern).`;
       const fix = copyMounterFix(site, byPod, nativeSidecarsAvailable(ctx.config.kubernetesVersion));
       ctx.report({
+        workload: w,
         at: opAt(site),
         message,
         suggestions: fix ? [fix] : undefined,

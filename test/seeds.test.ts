@@ -29,13 +29,13 @@
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ROOT, lint } from './helpers.js';
+import { ROOT, SHARED, lint } from './helpers.js';
 import { loadConfig } from '../src/engine/load-config.js';
 import { ruleById } from '../rules/index.js';
 import type { Finding } from '../src/engine/finding.js';
 
 const DIR = path.join(ROOT, 'fixtures', 'seeds');
-const SEEDS = path.join(ROOT, '..', 'shared', 'seeds');
+const SEEDS = path.join(SHARED, 'seeds');
 const FILE = /^(\d{3})-(\d{2})-[a-z0-9-]+\.yaml$/;
 
 interface Header {

@@ -1,3 +1,4 @@
+import type { Workload } from '../model/types.js';
 import type { Loc, YMap, YNode, YScalar, YSeq } from '../load/ynode.js';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -65,6 +66,8 @@ export interface Report {
   fix?: Fix;
   suggestions?: Fix[];
   related?: { at: YNode | Loc | undefined; message: string }[];
+  /** The workload the finding is about, when a cross-workload (checkModel) rule knows it. */
+  workload?: Workload;
 }
 
 export function locOf(at: YNode | Loc | undefined): Loc | undefined {

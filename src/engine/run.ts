@@ -89,10 +89,11 @@ export function runRules(model: Model, rules: Rule[], config: Config): Finding[]
   const findings: Finding[] = [];
   for (const rule of rules) {
     if (!ruleEnabled(rule.id, config)) continue;
-    let workload: Workload | undefined;
+    let current: Workload | undefined;
     const ctx: RuleContext = {
       config, model,
       report(r: Report) {
+        const workload = r.workload ?? current;
         const loc = locOf(r.at) ?? (workload ? locOf(workload.pod.specNode) ?? locOf(workload.resource.node) : undefined);
         if (!loc) return;
         const setting = effectiveSeverity(rule, config, loc.file);
@@ -116,13 +117,13 @@ export function runRules(model: Model, rules: Rule[], config: Config): Finding[]
       },
     };
     try {
-      if (rule.checkPod) for (const w of model.workloads) { workload = w; rule.checkPod(w.pod, ctx); }
-      workload = undefined;
+      if (rule.checkPod) for (const w of model.workloads) { current = w; rule.checkPod(w.pod, ctx); }
+      current = undefined;
       if (rule.checkModel) rule.checkModel(model, ctx);
     } catch (e) {
       // A rule bug must not take the run down: say which rule, keep the others.
       if (process.env.DEBUG?.includes('medialint')) throw e;
-      const w = workload ?? model.workloads[0];
+      const w = current ?? model.workloads[0];
       const loc = w ? locOf(w.resource.node) : undefined;
       if (loc) findings.push({ ruleId: rule.id, severity: 'error', message: `internal error in rule ${rule.id}: ${(e as Error).message} (run with DEBUG=medialint for a stack trace)`, loc });
     }

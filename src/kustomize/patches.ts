@@ -76,7 +76,7 @@ function patchDocs(ctx: Ctx, text: string, origin: { abs?: string; inline?: Str 
   return docs;
 }
 
-function loadText(ldr: Loader, p: PatchArg | { path?: Str; patch?: Str }, at: Loc | undefined, what: string): { text: string; abs?: string; inline?: Str } {
+function loadText(ldr: Loader, p: PatchArg | { path?: Str; patch?: Str }, what: string): { text: string; abs?: string; inline?: Str } {
   if (p.patch) return { text: p.patch.value, inline: p.patch };
   const { abs, bytes } = ldr.load(p.path!.value, p.path!.loc, what);
   return { text: textOf(ldr.ctx, abs, bytes, p.path!.loc), abs };
@@ -149,7 +149,7 @@ export function patchesStrategicMerge(ldr: Loader, k: Kustomization, rm: ResMap)
     }
     let display = k.display;
     if (!docs) {
-      const t = loadText(ldr, { path: e }, e.loc, 'patch file');
+      const t = loadText(ldr, { path: e }, 'patch file');
       docs = patchDocs(ldr.ctx, t.text, t, e.loc);
       display = ldr.ctx.display(t.abs!);
     }
@@ -172,7 +172,7 @@ export function patches(ldr: Loader, k: Kustomization, rm: ResMap, p: PatchArg):
   const patchText = p.patch?.value.trim() ?? '';
   if (!patchText && !p.path) throw new KError('a patches entry must set patch or path (it has neither, or an empty patch).', at);
   if (patchText && p.path) throw new KError("a patches entry may not set both patch and path; keep one.", at);
-  const src = patchText ? { text: p.patch!.value, inline: p.patch } : loadText(ldr, p, at, 'patch file');
+  const src = patchText ? { text: p.patch!.value, inline: p.patch } : loadText(ldr, p, 'patch file');
   const display = src.abs ? ldr.ctx.display(src.abs) : k.display;
   const docs = patchDocs(ldr.ctx, src.text, src, p.path?.loc ?? at);
   const trimmed = src.text.trim();
@@ -224,12 +224,12 @@ function applyJson(rm: ResMap, target: SelectorArg, ops: JsonOp[], storePrev: bo
 
 // ---- patchesJson6902 ---------------------------------------------------------------------
 
-export function patchesJson6902(ldr: Loader, k: Kustomization, rm: ResMap, p: PatchArg): void {
+export function patchesJson6902(ldr: Loader, rm: ResMap, p: PatchArg): void {
   const at = p.loc;
   if (!p.target?.name) throw new KError('a patchesJson6902 entry must name its target (target.name).', at);
   if (p.path && p.patch) throw new KError('a patchesJson6902 entry may set a file path or an inline patch, not both.', at);
   if (!p.path && !p.patch) throw new KError('a patchesJson6902 entry needs a path or a patch.', at);
-  const src = loadText(ldr, p, at, 'JSON patch file');
+  const src = loadText(ldr, p, 'JSON patch file');
   if (!src.text) throw new KError(`patch file '${p.path?.value}' is empty.`, p.path?.loc ?? at);
   const docs = patchDocs(ldr.ctx, src.text, src, p.path?.loc ?? at);
   const ops = decodeOps(docs[0], p.path?.loc ?? at);

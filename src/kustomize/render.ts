@@ -159,7 +159,7 @@ function runTransformers(ldr: Loader, k: Kustomization, ra: ResMap): void {
   for (const l of k.labels) step(() => labelsTransform(ra, l), l.loc);
   step(() => commonLabelsTransform(ra, k), k.commonLabelsLoc);
   step(() => annotationsTransform(ra, k), k.commonAnnotationsLoc);
-  for (const p of k.patchesJson6902) step(() => patchesJson6902(ldr, k, ra, p), p.loc);
+  for (const p of k.patchesJson6902) step(() => patchesJson6902(ldr, ra, p), p.loc);
   for (const r of k.replicas) step(() => replicasTransform(ra, r), r.loc);
   for (const i of k.images) step(() => imagesTransform(ra, i), i.loc);
   if (k.replacements.length) {

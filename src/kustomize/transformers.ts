@@ -8,8 +8,7 @@ import { applyFieldSpec, COMMON_ANNOTATIONS, COMMON_LABELS, IMAGES, mergeSpecs, 
 import type { ImageArg, Kustomization, LabelArg, ReplicaArg, Str, StrPair } from './kustfile.js';
 import type { ResMap } from './resmap.js';
 import { field, fieldValue, map, rawText, scalar, setField } from './tree.js';
-import type { Res } from './types.js';
-import { curId, effectiveNs, gvkOfNode, gvkSelected, idEquals, isClusterScoped, KError, orgId, storePreviousId } from './types.js';
+import { curId, gvkOfNode, gvkSelected, idEquals, isClusterScoped, KError, orgId, storePreviousId } from './types.js';
 
 // ---- namespace ---------------------------------------------------------------------------
 
@@ -207,4 +206,3 @@ function legacyWalk(n: YNode, img: ImageArg, re: RegExp): void {
   } else if (isSeq(n)) for (const it of n.items) legacyWalk(it, img, re);
 }
 
-export { effectiveNs };
