@@ -11,6 +11,7 @@ import hostpathPropagation from './hostpath-propagation.js';
 import initContainerFields from './init-container-fields.js';
 import invalidMountPropagation from './invalid-mount-propagation.js';
 import kustomizeError from './kustomize-error.js';
+import kustomizePatchTarget from './kustomize-patch-target.js';
 import kustomizeUnsupported from './kustomize-unsupported.js';
 import mountPointMissing from './mount-point-missing.js';
 import mountReadiness from './mount-readiness.js';
@@ -52,6 +53,7 @@ export const RULES: Rule[] = [
   initContainerFields,
   invalidMountPropagation,
   kustomizeError,
+  kustomizePatchTarget,
   kustomizeUnsupported,
   mountPointMissing,
   mountReadiness,

@@ -117,7 +117,8 @@ async function run(argv: string[], io: Io): Promise<number> {
     return 0;
   }
   const [first, ...rest] = args.positionals;
-  if (first && SUBCOMMANDS.includes(first) && !existsSync(path.resolve(io.cwd, first))) {
+  // A subcommand name always wins; lint a directory of that name as ./rules.
+  if (first && SUBCOMMANDS.includes(first)) {
     return runSubcommand(first, rest, args, io);
   }
 

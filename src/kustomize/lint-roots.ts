@@ -4,7 +4,9 @@ import path from 'node:path';
 import type { Finding } from '../engine/finding.js';
 import type { Config } from '../engine/config.js';
 import type { InputDoc } from '../model/build.js';
-import { findRoots, render } from './index.js';
+import { findRoots } from './index.js';
+import { renderChecked } from './patch-targets.js';
+import { renderWithKubectl } from './kubectl.js';
 
 export interface KustomizeLintResult {
   docs: InputDoc[];
@@ -21,7 +23,16 @@ export function lintKustomizations(dirs: string[], opts: {
   const roots = findRoots(dirs.map((d) => path.resolve(d)), opts.readFile);
   for (const root of roots) {
     const rootName = opts.displayPath(root) || '.';
-    const r = render(root, { loadRestrictor: opts.config.kustomize.loadRestrictor, readFile: opts.readFile, displayPath: opts.displayPath });
+    const ro = { loadRestrictor: opts.config.kustomize.loadRestrictor, readFile: opts.readFile, displayPath: opts.displayPath };
+    let r;
+    if (opts.config.kustomize.mode === 'kubectl') {
+      // kubectl renders; the in-process render still tells which files the root reads.
+      r = { ...renderWithKubectl(root, ro), files: renderChecked(root, ro).result.files };
+    } else {
+      const c = renderChecked(root, ro);
+      r = c.result;
+      for (const f of c.targetFindings) out.findings.push({ ...f, overlays: [rootName] });
+    }
     for (const f of r.findings) out.findings.push({ ...f, overlays: [rootName] });
     for (const f of r.files) files.add(f);
     for (const node of r.resources) out.docs.push({ node, file: node.loc?.file ?? rootName, root: rootName });

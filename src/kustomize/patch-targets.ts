@@ -6,7 +6,7 @@ import type { Finding } from '../engine/finding.js';
 import type { Loc } from '../load/ynode.js';
 import type { SelectorArg } from './kustfile.js';
 import { patchTargetHooks } from './patches.js';
-import type { RenderOptions } from './render.js';
+import type { RenderOptions, RenderResult } from './render.js';
 import { render } from './render.js';
 import type { ResMap } from './resmap.js';
 import { compileSelector } from './selector.js';
@@ -63,6 +63,11 @@ function isLiteral(s: string): boolean {
 }
 
 export function checkPatchTargets(rootDir: string, opts: RenderOptions): Finding[] {
+  return renderChecked(rootDir, opts).targetFindings;
+}
+
+/** Render once, watching every patch target as it applies: the rendered result and the kustomize-patch-target findings. */
+export function renderChecked(rootDir: string, opts: RenderOptions): { result: RenderResult; targetFindings: Finding[] } {
   const out: Finding[] = [];
   const seen = new Set<string>();
   const report = (loc: Loc | undefined, message: string) => {
@@ -104,9 +109,8 @@ export function checkPatchTargets(rootDir: string, opts: RenderOptions): Finding
     }
   };
   try {
-    render(rootDir, opts);
+    return { result: render(rootDir, opts), targetFindings: out };
   } finally {
     patchTargetHooks.onTarget = prev;
   }
-  return out;
 }

@@ -140,12 +140,24 @@ export function parseSource(path: string, text: string): SourceFile {
   return file;
 }
 
-/** `{{` in a comment or inside a block scalar of a ConfigMap is not a template. */
+/**
+ * `{{` in a comment, inside a quoted string (ExternalSecrets' `'{{ .API_KEY }}'`) or inside a
+ * block scalar of a ConfigMap is data, not a template. A template has `{{` at the start of a
+ * line (control actions) or as an unquoted value.
+ */
 function looksLikeTemplate(text: string): boolean {
+  let blockIndent = -1;
   for (const line of text.split('\n')) {
-    const t = line.trimStart();
+    const indent = line.length - line.trimStart().length;
+    const t = line.trim();
+    if (blockIndent >= 0) {
+      if (t === '' || indent > blockIndent) continue;
+      blockIndent = -1;
+    }
     if (t.startsWith('#')) continue;
-    if (TEMPLATE_RE.test(t) && (/^\{\{/.test(t) || /:\s*\{\{/.test(t) || /\{\{-?\s*(\.|include|template|if|range|with|end|toYaml|\$)/.test(t))) return true;
+    const unquoted = t.replace(/'[^']*'|"(?:[^"\\]|\\.)*"/g, '""');
+    if (/^\{\{/.test(unquoted) || /(?:^|[:\-]\s)\s*\{\{/.test(unquoted) || /\{\{-?\s*(?:\.|include|template|if|range|with|end|toYaml|\$)/.test(unquoted)) return true;
+    if (/:\s*[|>][-+0-9]*\s*(?:#.*)?$/.test(t) || /^-\s*[|>][-+0-9]*$/.test(t)) blockIndent = indent;
   }
   return false;
 }

@@ -6,7 +6,7 @@ import type { Finding } from '../engine/finding.js';
 import type { Loc, YNode } from '../load/ynode.js';
 import type { Container, Model, VolumeMount, Word, Workload } from '../model/types.js';
 import { consumersOf, pathInContainer, type MountSite } from '../model/query.js';
-import { mountsItself, pathSeenBy, servicePortFor, topology, type ExportSite, type NfsClient, type Topology } from './index.js';
+import { csiBacked, mountsItself, pathSeenBy, servicePortFor, topology, type ExportSite, type NfsClient, type Topology } from './index.js';
 
 export type GraphFormat = 'text' | 'mermaid';
 
@@ -115,7 +115,8 @@ export function buildGraph(model: Model, findings: Finding[]): Graph {
     const head = ctrNode(site.container);
     const op = site.op;
     const verb = op.tool === 'rclone' ? `rclone ${op.subcommand ?? 'mount'}` : op.tool === 'mount' ? `mount -t ${op.subcommand ?? 'auto'}` : op.tool;
-    flows.push({ ns, workload: site.container.pod.workload, head, title: `${verb} ${op.source ?? ''} ${op.target}`.replace(/\s+/g, ' ') });
+    const csi = csiBacked(site.container) ? ' (mounted by the CSI driver)' : '';
+    flows.push({ ns, workload: site.container.pod.workload, head, title: `${verb} ${op.source ?? ''} ${op.target}${csi}`.replace(/\s+/g, ' ') });
     const st = storageNode(site, ns);
     const m = site.mount;
     const mounterAnchors = locs(op.at, op.targetWord, m?.node, site.volume?.node);

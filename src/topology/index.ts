@@ -267,7 +267,7 @@ function build(model: Model): Topology {
   };
   const findHostPathConsumers = (site: MountSite): VolumeMount[] => {
     const hp = hostSite(site);
-    if (!hp) return [];
+    if (!hp || csiBacked(site.container)) return [];
     const out: VolumeMount[] = [];
     for (const m of allMounts) {
       if (m.container.pod === site.container.pod) continue;
@@ -311,7 +311,7 @@ function build(model: Model): Topology {
     return out;
   };
   const cutOff = (site: MountSite): VolumeMount[] => {
-    if (site.container.run.opaque) return [];
+    if (site.container.run.opaque || csiBacked(site.container)) return [];
     if (consumersOf(site).length) return [];
     if (exportsOf(site.container.pod).length) return [];
     return otherPodReaders(site);
@@ -431,4 +431,21 @@ export function listOf(items: string[], max = 4): string {
   const u = [...new Set(items)];
   if (u.length > max) return `${u.slice(0, max).join(', ')} and ${u.length - max} more`;
   return u.length > 1 ? `${u.slice(0, -1).join(', ')} and ${u[u.length - 1]}` : (u[0] ?? '');
+}
+
+/**
+ * The container's FUSE mounts are made by a CSI driver, not by the container: it hands its
+ * /dev/fuse fd to meta-fuse-csi-plugin (`FUSERMOUNT3PROXY_FDPASSING_SOCKPATH`, or a mount of
+ * the emptyDir a CSI volume names in `fdPassingEmptyDirName`). SPEC §2: those are not the
+ * pod's mounts.
+ */
+export function csiBacked(c: Container): boolean {
+  if (envOf(c).FUSERMOUNT3PROXY_FDPASSING_SOCKPATH) return true;
+  const fdDirs = new Set(c.pod.volumes.flatMap((v) => {
+    if (v.type !== 'csi' || !v.typeNode) return [];
+    const attrs = v.typeNode.items.find((p) => p.key === 'volumeAttributes')?.value;
+    const name = attrs?.kind === 'map' ? attrs.items.find((p) => p.key === 'fdPassingEmptyDirName')?.value : undefined;
+    return name?.kind === 'scalar' && name.value !== null ? [String(name.value)] : [];
+  }));
+  return c.volumeMounts.some((m) => fdDirs.has(m.name));
 }
