@@ -45,8 +45,11 @@ function fixMount(c: NfsClient, port: number): Fix | undefined {
   const edits: Edit[] = [];
   const flag = (names: string[]) => op.flags.filter((f: Flag) => names.includes(f.name));
   const type = flag(['-t', '--types', '--type'])[0];
-  if (type?.valueWord && type.valueWord.text === 'nfs4') {
-    const e = replaceWord(ctr, type.valueWord, 'nfs');
+  if (op.subcommand === 'nfs4') {
+    // `-t nfs4`, `-tnfs4`, or the helper itself (`mount.nfs4`).
+    const e = type?.valueWord ? replaceWord(ctr, type.valueWord, 'nfs')
+      : type ? replaceWord(ctr, type.word, type.word.text.replace(/nfs4$/, 'nfs'))
+        : /(^|\/)mount\.nfs4$/.test(op.at.text) ? replaceWord(ctr, op.at, op.at.text.replace(/nfs4$/, 'nfs')) : undefined;
     if (!e) return undefined;
     edits.push(...e);
   }

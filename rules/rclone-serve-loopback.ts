@@ -16,7 +16,7 @@ function targetOf(pod: Pod, p: Service['ports'][number]): number | undefined {
   return undefined;
 }
 
-/** Why something outside the pod dials this listener, and the port it dials; undefined when nothing does. */
+/** Why something outside the pod dials a listener, and the port it dials. */
 interface Reach {
   why: string;
   port: number | undefined;
@@ -24,6 +24,7 @@ interface Reach {
   related: { at: YNode | Loc | undefined; message: string }[];
 }
 
+/** A Service that targets the listener's port, or an NFS client of a Service that selects its pod; undefined when none. */
 function reachedBy(t: Topology, c: Container, l: Listener): Reach | undefined {
   const pod = c.pod;
   // A port another container of the pod declares is that container's, not this listener's.

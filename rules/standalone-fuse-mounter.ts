@@ -7,7 +7,6 @@ import { nativeSidecarsAvailable } from '../src/model/versions.js';
 
 const who = (m: VolumeMount) => `${m.container.pod.workload.kind} ${m.container.pod.workload.name}`;
 
-
 export default defineRule({
   id: 'standalone-fuse-mounter',
   severity: 'error',

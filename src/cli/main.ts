@@ -166,6 +166,7 @@ async function run(argv: string[], io: Io): Promise<number> {
   let findings = scoped;
   if (v.quiet) findings = findings.filter((f) => f.severity === 'error');
   const color = v['no-color'] ? false : v.color ? true : io.env.NO_COLOR ? false : io.env.FORCE_COLOR ? io.env.FORCE_COLOR !== '0' : io.isTTY && !v['output-file'];
+  if (format === 'json' || format === 'sarif') await attachTextEdits(findings, result);
   const text = formatFindings(format, findings, {
     cwd: io.cwd,
     rules: RULES,
@@ -217,5 +218,18 @@ export function readStdin(): string {
     return readFileSync(0, 'utf8');
   } catch {
     return '';
+  }
+}
+
+/** JSON and SARIF carry each fix as concrete text edits on the files it touches. */
+async function attachTextEdits(findings: Finding[], result: LintResult): Promise<void> {
+  const { planFix } = await import('../fix/apply.js');
+  const textOf = (f: string) => result.sources.get(f)?.text;
+  for (const f of findings) {
+    for (const fix of [f.fix, ...(f.suggestions ?? [])]) {
+      if (!fix) continue;
+      const edits = planFix(fix, textOf);
+      if (typeof edits !== 'string') fix.textEdits = edits;
+    }
   }
 }

@@ -34,6 +34,8 @@ export interface Fix {
   /** What the fix does, for `--fix-dry-run`, JSON and SARIF. */
   description: string;
   edits: Edit[];
+  /** The same fix as concrete text edits, attached for JSON and SARIF output. */
+  textEdits?: { file: string; start: number; end: number; text: string }[];
 }
 
 export interface Related {

@@ -5,6 +5,7 @@ import { get, isMap, isScalar, isSeq, items, num, pairs, str, bool } from '../lo
 import type { Config } from '../engine/config.js';
 import { analyzeRun } from './shell/index.js';
 import { workloadKind } from './kinds.js';
+import { addAppTemplate } from '../apptemplate/index.js';
 import type {
   Container, ContainerSort, Model, NfsSource, NodeSelection, PersistentVolume, PersistentVolumeClaim, Pod, Probe,
   Resource, Service, Volume, VolumeMount, VolumeType, Workload,
@@ -16,6 +17,8 @@ export interface InputDoc {
   file: string;
   /** Kustomize root directory, when rendered. */
   root?: string;
+  /** A bjw-s app-template values file (--app-template-values): not a Kubernetes object. */
+  appTemplateValues?: boolean;
 }
 
 export function stringMap(n: YNode | undefined): Record<string, string> {
@@ -51,6 +54,7 @@ export function buildModel(docs: InputDoc[], config: Config, fileText?: (file: s
   const ctx: BuildCtx = { config, fileText };
   const model: Model = { resources: [], workloads: [], services: [], pvs: [], pvcs: [] };
   for (const d of docs) {
+    if (d.appTemplateValues) continue;
     const r = toResource(d);
     if (!r) continue;
     if (r.kind === 'List' && r.apiVersion === 'v1') {
@@ -62,6 +66,10 @@ export function buildModel(docs: InputDoc[], config: Config, fileText?: (file: s
     }
     addResource(model, r, ctx);
   }
+  // bjw-s app-template: HelmReleases of the chart and --app-template-values files become
+  // workloads, Services and PVCs built from their values (src/apptemplate). After the loop,
+  // because a HelmRelease's chartRef may name an OCIRepository that comes later.
+  addAppTemplate(model, docs, ctx);
   return model;
 }
 
@@ -128,7 +136,8 @@ function buildWorkload(r: Resource, templatePath: string[], ctx: BuildCtx): Work
   return w;
 }
 
-function nodeSelection(spec: YMap): NodeSelection {
+/** Exported for src/apptemplate, which reads the same fields from app-template pod options. */
+export function nodeSelection(spec: YMap): NodeSelection {
   const ns = get(spec, 'nodeSelector');
   const affinity = get(spec, 'affinity');
   const required = get(affinity, 'nodeAffinity', 'requiredDuringSchedulingIgnoredDuringExecution');
