@@ -15,7 +15,9 @@ export default defineRule({
       const producer = site.container.pod;
       const host = t.siteStorage(site);
       if (host?.kind !== 'host') continue;
-      for (const m of t.hostPathConsumers(site)) {
+      // Report on an app container rather than on an init container of the same pod.
+      const consumers = [...t.hostPathConsumers(site)].sort((a, b) => Number(a.container.sort === 'init') - Number(b.container.sort === 'init'));
+      for (const m of consumers) {
         const consumer = m.container.pod;
         if (consumer.workload === producer.workload || t.colocated(producer, consumer)) continue;
         const key = `${producer.workload.id}\u0000${consumer.workload.id}\u0000${m.volume?.name}`;

@@ -19,6 +19,8 @@ const common = {
   format: 'esm',
   target: 'node20',
   legalComments: 'none',
+  minify: true,
+  keepNames: false,
   logLevel: 'warning',
   // Paths in the bundle's comments are relative to this, so a build is the same from any cwd.
   absWorkingDir: root,

@@ -109,6 +109,17 @@ const EXPECTED: Record<string, string[]> = {
   'cnfatal__cnfatal.github.io': [
   ],
   'herobrauni__ovh-ops': [
+    'warning mounter-resource-limits kubernetes/apps/media/decypharr-sync-helper/app/helmrelease.yaml:63 Deployment/decypharr-sync-helper',
+    'warning mounter-resource-limits kubernetes/apps/media/decypharr-sync-helper/app/helmrelease.yaml:127 Deployment/decypharr-sync-helper',
+    'warning hostpath-propagation kubernetes/apps/media/decypharr-sync-helper/app/helmrelease.yaml:227 Deployment/decypharr-sync-helper',
+    'warning mounter-resource-limits kubernetes/apps/media/jellyfin/app/helmrelease.yaml:104 Deployment/jellyfin',
+    'warning hostpath-propagation kubernetes/apps/media/jellyfin/app/helmrelease.yaml:231 Deployment/jellyfin',
+    'warning mounter-resource-limits kubernetes/apps/media/plex/app/helmrelease.yaml:75 Deployment/plex',
+    'warning hostpath-propagation kubernetes/apps/media/plex/app/helmrelease.yaml:217 Deployment/plex',
+    'warning mounter-resource-limits kubernetes/apps/media/radarr/app/helmrelease.yaml:129 Deployment/radarr',
+    'warning hostpath-propagation kubernetes/apps/media/radarr/app/helmrelease.yaml:230 Deployment/radarr',
+    'warning mounter-resource-limits kubernetes/apps/media/sonarr/app/helmrelease.yaml:132 Deployment/sonarr',
+    'warning hostpath-propagation kubernetes/apps/media/sonarr/app/helmrelease.yaml:232 Deployment/sonarr',
   ],
   'oneconcern__datamon': [
     'error parse-error hack/k8s/example-ro.template.yaml:33 -',
@@ -291,6 +302,8 @@ const SPEC_OVER_LABELS = {
   cleanup: 'stale-mount-cleanup',
   // SPEC §2.2 mounter-image-pinned: rclone/rclone:latest. LABELS does not judge image tags.
   latest: 'mounter-image-pinned',
+  // SPEC §2.2 mounter-resource-limits (seed 002: rclone at 400% CPU). LABELS does not judge limits.
+  limits: 'mounter-resource-limits',
 };
 const SIDECAR_PATTERN_ON_PVC = Object.values(SPEC_OVER_LABELS);
 
@@ -432,6 +445,26 @@ describe('pretamane/realistic-demo-pretamane (broken)', () => {
   });
 });
 
+describe('herobrauni/ovh-ops (app-template HelmReleases)', () => {
+  const dir = 'herobrauni__ovh-ops';
+  it('plex, sonarr, radarr, jellyfin: the rclone-altmount sidecar through hostPath /tmp works [HIGH]', () => {
+    for (const app of ['plex', 'sonarr', 'radarr', 'jellyfin']) {
+      // The one risk LABELS names [HIGH, broad scope]: Bidirectional over all of the host's /tmp,
+      // which hostpath-propagation reports whatever hostPathShared says.
+      expectFound(dir, 'hostpath-propagation', `Deployment/${app}`, 'warning');
+      expectClean(dir, `Deployment/${app}`, ['hostpath-propagation', SPEC_OVER_LABELS.limits]);
+    }
+  });
+  it('decypharr-sync-helper: two rclone sidecars without --rc do not clash [HIGH correct negative]', () => {
+    expect(on(dir, 'unique-pod-ports', 'Deployment/decypharr-sync-helper')).toEqual([]);
+    expectClean(dir, 'Deployment/decypharr-sync-helper', ['hostpath-propagation', SPEC_OVER_LABELS.limits]);
+  });
+  it('decypharr, altmount: FUSE-capable, no propagation, reached over WebDAV: fine [HIGH]', () => {
+    expectClean(dir, 'Deployment/decypharr');
+    expectClean(dir, 'Deployment/altmount');
+  });
+});
+
 describe('correct examples stay silent', () => {
   it.each([
     'signaleleven__s3fs-sidecar', // s3fs sidecar, privileged Bidirectional on an emptyDir, HostToContainer consumer [HIGH correct]
@@ -456,8 +489,6 @@ describe('correct examples stay silent', () => {
 // - cmpetersen5551/GitOps@275e46f "the rclone-nfs v3/portmapper problem remains" [HIGH]: the
 //   snapshot holds only sonarr and radarr; the rclone server behind 10.43.200.129 is not in the
 //   linted set, so nothing ties the IP to `rclone serve nfs`.
-// - herobrauni/ovh-ops (Bidirectional over all of host /tmp [HIGH]; the working sidecars): the
-//   workloads are bjw-s app-template HelmRelease values, not manifests; nothing is rendered.
 // - sigtom/wow-ocp plex's privileged nginx sidecar [HIGH, hygiene]: no SPEC rule reports
 //   privilege that nothing needs.
 // - sigtom/wow-ocp SYSTEM.md drift [HIGH]: documentation, not manifests.

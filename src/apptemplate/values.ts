@@ -134,6 +134,8 @@ export function renderRelease(rel: Release, ctx: Ctx): Rendered {
     out.workloads.push(buildWorkload(rel, c, kind, name, labels, { persistence, claimNames, hasService }, ctx));
   }
 
+  shareMounts(out.workloads);
+
   for (const s of services) {
     const svc = s.value as YMap;
     const controller = serviceController(s);
@@ -318,7 +320,7 @@ function persistenceItems(persistence: YPair[], statefulset: YMap | undefined, c
     const i = out.findIndex((x) => x.id === id);
     const item: PItem = {
       id, at: get1(t, 'name')?.loc, node: t, type: 'volumeClaimTemplate', globalMounts: g, advanced: a,
-      configured: !isEmpty(g) || !isEmpty(a), inPod: false, vct: true,
+      configured: !isEmpty(g) || !isEmpty(a), inPod: true, vct: true,
     };
     if (i >= 0) out[i] = item;
     else out.push(item);
@@ -423,6 +425,34 @@ function mountsOf(c: Container, containerId: string, items: PItem[]): VolumeMoun
 
 function items_(n: YNode | undefined): YNode[] {
   return isSeq(n) ? n.items : [];
+}
+
+/**
+ * A mount entry that several containers get (a globalMounts entry, an entry under a YAML
+ * alias, the default mount) is one line for all of them: a fix for one container
+ * (HostToContainer for a reader) would change the others (the mounter's Bidirectional), so
+ * such an entry takes no edits. Findings still point at it; the way out is to split it into
+ * advancedMounts, which the message's advice and the docs describe.
+ */
+function shareMounts(workloads: Workload[]): void {
+  const byEntry = new Map<string, VolumeMount[]>();
+  for (const w of workloads) {
+    for (const c of w.pod.containers) {
+      for (const m of c.volumeMounts) {
+        const loc = m.node.loc;
+        if (!loc || !m.node.items.length) continue; // a default mount's stand-in takes no edits anyway
+        const key = `${loc.file}\u0000${loc.start}`;
+        byEntry.set(key, [...(byEntry.get(key) ?? []), m]);
+      }
+    }
+  }
+  for (const ms of byEntry.values()) {
+    if (new Set(ms.map((m) => m.container)).size < 2) continue;
+    for (const m of ms) {
+      m.node = smap(m.node.items.map((p) => ({ ...p, keyLoc: undefined })), m.node.loc);
+      m.propagationNode = undefined;
+    }
+  }
 }
 
 // ---- containers (lib/container/*) -----------------------------------------------------------

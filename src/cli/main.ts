@@ -48,6 +48,7 @@ Options:
   --load-restrictor R     rootOnly | none (default: rootOnly)
   --service-cidr CIDR     add a service CIDR (repeatable)
   --stdin-filename NAME   name for the stdin stream in reports
+  --app-template-values FILE  lint FILE as bjw-s app-template values (repeatable)
   --report-unused-suppressions  report suppressions that silence nothing
   -v, --version           print the version
   -h, --help              print this help
@@ -142,6 +143,7 @@ async function run(argv: string[], io: Io): Promise<number> {
     config,
     rules: RULES,
     reportUnusedSuppressions: !!v['report-unused-suppressions'],
+    appTemplateValues: v['app-template-values'],
   };
   if (useStdin) opts.stdin = { text: io.stdin(), filename: v['stdin-filename'] ?? '<stdin>' };
 

@@ -22,6 +22,8 @@ export interface LintOptions {
   /** `-`: a stream from stdin, shown under this name. */
   stdin?: { text: string; filename: string };
   reportUnusedSuppressions?: boolean;
+  /** `--app-template-values FILE`: bjw-s app-template values files (paths relative to cwd), linted as releases of the chart. */
+  appTemplateValues?: string[];
 }
 
 export interface LintResult {
@@ -100,12 +102,27 @@ export function lintFiles(absFiles: string[], opts: LintOptions): LintResult {
     for (const d of sf.docs) docs.push({ node: d.node, file: sf.path });
   }
 
+  // --app-template-values: each file's documents are app-template values (src/apptemplate).
+  const valuesFiles: string[] = [];
+  for (const p of opts.appTemplateValues ?? []) {
+    const abs = path.resolve(opts.cwd, p);
+    const sf = load(abs);
+    if (!sf) {
+      errors.push(`${show(abs)}: cannot be read (--app-template-values)`);
+      continue;
+    }
+    if (!absFiles.includes(abs)) fileFindings.push(...sf.findings);
+    valuesFiles.push(abs);
+    for (const d of sf.docs) docs.push({ node: d.node, file: sf.path, appTemplateValues: true });
+  }
+
   const model = buildModel(docs, opts.config, (f) => sources.get(f)?.text);
   const findings = runRules(model, opts.rules.filter((r) => r.scope !== 'input'), opts.config);
   const all = dedupe([...fileFindings, ...findings]);
   const kept = applySuppressions(all, { sources, model, config: opts.config, reportUnused: !!opts.reportUnusedSuppressions });
   kept.sort(compareFindings);
-  return { findings: kept, sources, model, errors, files: absFiles.map(show) };
+  const linted = [...absFiles, ...valuesFiles.filter((f) => !absFiles.includes(f))];
+  return { findings: kept, sources, model, errors, files: linted.map(show) };
 }
 
 /**
