@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import _Ajv2020 from 'ajv/dist/2020.js';
 import _addFormats from 'ajv-formats';
@@ -141,6 +142,18 @@ describe('kustomize overlays', () => {
     expect(c[0]!.line).toBe(23);
     expect(c[0]!.overlays).toEqual(['prod', 'staging']);
   });
+});
+
+describe('--kustomize kubectl', () => {
+  const hasKubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
+  it.skipIf(!hasKubectl)('delegates rendering to kubectl; findings point into the rendered stream', async () => {
+    const cwd = path.join(ROOT, 'fixtures/cli/overlays');
+    const r = await run(['.', '-f', 'json', '--kustomize', 'kubectl'], { cwd });
+    const files = JSON.parse(r.stdout) as { filePath: string; messages: { ruleId: string }[] }[];
+    expect(files.map((f) => f.filePath).sort()).toEqual(['prod (kubectl kustomize output)', 'staging (kubectl kustomize output)']);
+    for (const f of files) expect(f.messages.some((m) => m.ruleId === 'consumer-host-to-container')).toBe(true);
+  });
+  it.skipIf(hasKubectl)('is skipped: kubectl is not installed here', () => {});
 });
 
 describe('SARIF over the real corpus', () => {

@@ -142,10 +142,14 @@ function releaseOf(r: Resource, major: number | undefined): Release | undefined 
   return { resource: r, values, name, namespace: target ?? r.namespace, major };
 }
 
-/** A values file given with --app-template-values: released under the file's name (its directory's, for values.yaml). */
+/**
+ * A values file given with --app-template-values, released under the file's name without a
+ * `values` part (`sonarr.values.yaml`, `values-sonarr.yaml` -> sonarr), or its directory's
+ * name for a plain `values.yaml`.
+ */
 function valuesRelease(doc: InputDoc, values: YMap): Release {
-  const base = path.basename(doc.file).replace(/\.ya?ml$/i, '');
-  const name = (base === 'values' ? path.basename(path.dirname(path.resolve(doc.file))) : base).toLowerCase();
+  const base = path.basename(doc.file).replace(/\.ya?ml$/i, '').replace(/[._-]?values$/i, '').replace(/^values[._-]?/i, '');
+  const name = (base || path.basename(path.dirname(path.resolve(doc.file)))).toLowerCase();
   const resource: Resource = {
     apiVersion: 'medialint.dev/v1', kind: 'AppTemplateValues', name, namespace: undefined,
     node: values, file: doc.file, labels: {}, annotations: {}, root: doc.root,

@@ -3,7 +3,7 @@
 // span, or adds `key: value` lines after a block map's last pair at its first key's column,
 // and never re-serialises a document (`doc.setIn()` + `String(doc)` reformats the whole
 // file: eemeli/yaml #207, #369, #572). Anything it cannot express safely is `undefined`.
-import { parse } from 'yaml';
+import { Lexer, parse } from 'yaml';
 import type { Edit } from '../engine/finding.js';
 import type { Loc, YMap, YNode, YPair, YScalar, YSeq } from '../load/ynode.js';
 import { toJS } from '../load/ynode.js';
@@ -84,6 +84,11 @@ function nest(path: string[], value: unknown): unknown {
  * cannot be made without risking the rest of the file.
  */
 export function toTextEdits(edit: Edit, fileText: string): TextEdit[] | undefined {
+  const edits = rawTextEdits(edit, fileText);
+  return edits && keepComments(edits, fileText);
+}
+
+function rawTextEdits(edit: Edit, fileText: string): TextEdit[] | undefined {
   const file = editFile(edit);
   if (file === undefined) return undefined;
   const cx = new Cx(file, fileText);
@@ -111,6 +116,66 @@ export function toTextEdits(edit: Edit, fileText: string): TextEdit[] | undefine
     return undefined;
   }
   return undefined;
+}
+
+// ---- comments that an edit would delete ------------------------------------------------
+
+/** The YAML comments (`# ...`, not `#` inside scalars) of the last text looked at, as [start, end). */
+let lastComments: { text: string; spans: [number, number][] } | undefined;
+
+function commentSpans(text: string): [number, number][] {
+  if (lastComments?.text === text) return lastComments.spans;
+  const spans: [number, number][] = [];
+  let off = 0;
+  try {
+    for (const tok of new Lexer().lex(text)) {
+      // DOCUMENT, FLOW_END and SCALAR are markers the lexer adds, not source text.
+      if (tok === '\x02' || tok === '\x18' || tok === '\x1f') continue;
+      if (tok.startsWith('#')) spans.push([off, off + tok.length]);
+      off += tok.length;
+    }
+  } catch {
+    spans.length = 0;
+  }
+  // The offsets are only right if the tokens cover the text exactly.
+  lastComments = { text, spans: off === text.length ? spans : [] };
+  return lastComments.spans;
+}
+
+/**
+ * Bug fix (fix-corpus test, seed 000-06): removing or replacing a block (`nodeSelector` with
+ * `host: n4  # BREAKS when pod moves` under it, a required affinity turned preferred) dropped
+ * the comments inside it. Every comment an edit deletes, and does not write back itself, is
+ * kept: a comment line as it was, a trailing comment as a comment line at its line's
+ * indentation, placed where the deleted text began (on its own line; before the line the
+ * edit starts in when it starts mid-line).
+ */
+function keepComments(edits: TextEdit[], text: string): TextEdit[] {
+  const spans = commentSpans(text);
+  if (!spans.length) return edits;
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const out: TextEdit[] = [];
+  for (const e of edits) {
+    const lost = e.end > e.start ? spans.filter(([s, t]) => s >= e.start && t <= e.end && !e.text.includes(text.slice(s, t))) : [];
+    if (!lost.length) {
+      out.push(e);
+      continue;
+    }
+    const lines = lost.map(([s, t]) => {
+      const ls = text.lastIndexOf('\n', s - 1) + 1;
+      const before = text.slice(ls, s);
+      return (/^[ \t]*$/.test(before) ? before : /^[ \t]*/.exec(before)![0]) + text.slice(s, t);
+    });
+    const atLineStart = e.start === 0 || text[e.start - 1] === '\n';
+    const atLineEnd = text[e.start] === '\n' || text.startsWith('\r\n', e.start);
+    if (atLineStart) out.push({ ...e, text: lines.map((l) => l + eol).join('') + e.text });
+    else if (atLineEnd) out.push({ ...e, text: lines.map((l) => eol + l).join('') + e.text });
+    else {
+      const ls = text.lastIndexOf('\n', e.start - 1) + 1;
+      out.push({ file: e.file, start: ls, end: ls, text: lines.map((l) => l + eol).join('') }, e);
+    }
+  }
+  return out;
 }
 
 /** Values may be plain JS or YNodes; YNodes become plain JS. */
