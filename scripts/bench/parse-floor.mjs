@@ -1,7 +1,7 @@
 // The floor for benchmark (a): read every YAML file under a folder and parse it with js-yaml.
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import yaml from 'js-yaml';
+import * as yaml from 'js-yaml';
 
 let docs = 0;
 function walk(d) {

@@ -109,7 +109,7 @@ export function renderRelease(rel: Release, ctx: Ctx): Rendered {
   const selectorLabels = { 'app.kubernetes.io/name': names.name, 'app.kubernetes.io/instance': rel.name };
 
   const persistence = sortedPairs(get1(rel.values, 'persistence')).filter((p) => isMap(p.value) && enabled(p.value));
-  const pvcItems = persistence.filter((p) => (str(get1(p.value, 'type')) ?? 'persistentVolumeClaim') === 'persistentVolumeClaim' && !str(get1(p.value, 'existingClaim')));
+  const pvcItems = persistence.filter((p) => (str(get1(p.value, 'type')) || 'persistentVolumeClaim') === 'persistentVolumeClaim' && !str(get1(p.value, 'existingClaim')));
   const claimNames = new Map(pvcItems.map((p) => [p.key, resourceName(names, p.key, p.value, pvcItems.length)]));
   for (const p of pvcItems) {
     out.pvcs.push({
@@ -216,7 +216,7 @@ function buildWorkload(rel: Release, c: YPair, kind: string, name: string, label
   for (const [key, sort] of lists) {
     const own = sortedPairs(get1(cmap, key)).filter((p) => isMap(p.value) && enabled(p.value));
     ordered(own).forEach((p, index) => {
-      pod.containers.push(buildContainer(pod, rel, cmap, c.key, p, sort, index, items, shared.hasService, ctx));
+      pod.containers.push(buildContainer(pod, rel, cmap, p, sort, index, items, shared.hasService, ctx));
     });
   }
   return w;
@@ -458,7 +458,7 @@ function shareMounts(workloads: Workload[]): void {
 // ---- containers (lib/container/*) -----------------------------------------------------------
 
 function buildContainer(
-  pod: Pod, rel: Release, cmap: YMap, controllerId: string, p: YPair, listSort: ContainerSort, index: number,
+  pod: Pod, rel: Release, cmap: YMap, p: YPair, listSort: ContainerSort, index: number,
   persistence: PItem[], hasService: boolean, ctx: Ctx,
 ): Container {
   const own = p.value as YMap;
@@ -513,7 +513,6 @@ function buildContainer(
     ports: ports.map((x) => ({ port: x.port, node: x.node as YMap })),
     mounters: ctx.config.mounters, imageNode: c.imageNode, fileText: ctx.fileText,
   });
-  void controllerId;
   return c;
 }
 

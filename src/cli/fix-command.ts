@@ -54,7 +54,24 @@ export async function runFix(paths: string[], opts: LintOptions, o: { write: boo
     }
   }
   // What remains after fixing decides the exit code and the report.
-  const result = o.write && changed ? lintPaths(paths, opts) : { ...first, findings: r.remaining };
+  // Bug fix (test/fix-corpus.test.ts): the report used `r.remaining` (findings on the fixed
+  // texts) with `first.sources` (the texts read from disk), so after --fix-dry-run the
+  // JSON/SARIF fixes and suggestions got no text edits (planned on the wrong text), and when
+  // every write failed the report showed the file as fixed. Now: --fix reports what is on
+  // disk (re-lint when something was written, else the first lint); --fix-dry-run lints the
+  // fixed texts in memory, so findings, sources and text edits all describe that one text.
+  let result: LintResult;
+  if (o.write) result = changed ? lintPaths(paths, opts) : first;
+  else if (r.files.size === 0) result = first;
+  else {
+    const fixed = new Map([...texts, ...r.files]);
+    const read = (abs: string) => {
+      const t = fixed.get(path.relative(opts.cwd, abs).split(path.sep).join('/'));
+      return t !== undefined ? enc.encode(t) : (opts.readFile ?? defaultReadFile)(abs);
+    };
+    result = lintFiles(first.files.map((f) => path.resolve(opts.cwd, f)), { ...opts, readFile: read });
+    result.errors = first.errors;
+  }
   const applied = r.applied.length;
   if (o.write && applied) notes.push(`medialint: applied ${applied} fix${applied === 1 ? '' : 'es'} in ${changed} file${changed === 1 ? '' : 's'}`);
   return { result, note: notes.length ? notes.map((n) => (n.startsWith('medialint') ? n : `medialint: ${n}`)).join('\n') + '\n' : '' };

@@ -143,35 +143,37 @@ function commentSpans(text: string): [number, number][] {
 }
 
 /**
- * Bug fix (fix-corpus test, seed 000-06): removing or replacing a block (`nodeSelector` with
- * `host: n4  # BREAKS when pod moves` under it, a required affinity turned preferred) dropped
- * the comments inside it. Every comment an edit deletes, and does not write back itself, is
- * kept: a comment line as it was, a trailing comment as a comment line at its line's
- * indentation, placed where the deleted text began (on its own line; before the line the
- * edit starts in when it starts mid-line).
+ * Bug fix (found writing test/fix-corpus.test.ts): removing or replacing a block (a
+ * `nodeSelector`, a required affinity turned preferred, a list item) deleted the comment
+ * lines inside it (`# node4 has the GPU` above the key it explains). `--fix` keeps every
+ * comment line: one that an edit deletes and does not write back itself is kept as it was,
+ * where the deleted text began (on a line of its own; before the edit's line when the edit
+ * starts mid-line). A trailing comment (`key: v  # note`) still goes with its value, as
+ * test/fix.test.ts pins.
  */
 function keepComments(edits: TextEdit[], text: string): TextEdit[] {
   const spans = commentSpans(text);
   if (!spans.length) return edits;
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const lineStart = (pos: number) => text.lastIndexOf('\n', pos - 1) + 1;
   const out: TextEdit[] = [];
   for (const e of edits) {
-    const lost = e.end > e.start ? spans.filter(([s, t]) => s >= e.start && t <= e.end && !e.text.includes(text.slice(s, t))) : [];
-    if (!lost.length) {
+    const lines: string[] = [];
+    if (e.end > e.start) {
+      for (const [s, t] of spans) {
+        if (s < e.start || t > e.end) continue;
+        const line = text.slice(lineStart(s), t);
+        if (/^[ \t]*#/.test(line) && !e.text.includes(text.slice(s, t))) lines.push(line);
+      }
+    }
+    if (!lines.length) {
       out.push(e);
       continue;
     }
-    const lines = lost.map(([s, t]) => {
-      const ls = text.lastIndexOf('\n', s - 1) + 1;
-      const before = text.slice(ls, s);
-      return (/^[ \t]*$/.test(before) ? before : /^[ \t]*/.exec(before)![0]) + text.slice(s, t);
-    });
-    const atLineStart = e.start === 0 || text[e.start - 1] === '\n';
-    const atLineEnd = text[e.start] === '\n' || text.startsWith('\r\n', e.start);
-    if (atLineStart) out.push({ ...e, text: lines.map((l) => l + eol).join('') + e.text });
-    else if (atLineEnd) out.push({ ...e, text: lines.map((l) => eol + l).join('') + e.text });
+    if (e.start === 0 || text[e.start - 1] === '\n') out.push({ ...e, text: lines.map((l) => l + eol).join('') + e.text });
+    else if (text[e.start] === '\n' || text.startsWith('\r\n', e.start)) out.push({ ...e, text: lines.map((l) => eol + l).join('') + e.text });
     else {
-      const ls = text.lastIndexOf('\n', e.start - 1) + 1;
+      const ls = lineStart(e.start);
       out.push({ file: e.file, start: ls, end: ls, text: lines.map((l) => l + eol).join('') }, e);
     }
   }
@@ -642,8 +644,16 @@ class Cx {
     const span = seq.loc;
     const items = this.ownItems(seq);
     if (!items) return undefined;
+    // Bug fix (found by test/fix-corpus.test.ts): a word added to `args: ["mount", "r:", "/mnt"]`
+    // came out plain (`--allow-non-empty`) among double-quoted items. A string item takes the
+    // quoting of the list when every item there is a scalar quoted the same way.
+    const quoted = typeof value === 'string' && !value.includes('\n') ? this.listQuoting(items) : undefined;
+    if (quoted) {
+      const q = renderScalar(value as string, { style: quoted, inFlow: !!seq.flow });
+      if (q !== undefined) value = new QuotedString(q);
+    }
     if (seq.flow) {
-      const s = renderFlow(value);
+      const s = value instanceof QuotedString ? value.src : renderFlow(value);
       if (s === undefined) return undefined;
       if (items.length === 0) {
         if (!/^\[\s*\]$/.test(this.text.slice(span.start, span.end))) return undefined;
@@ -661,7 +671,7 @@ class Cx {
     const dash0 = this.dashOf(items[0]!);
     if (dash0 === undefined) return undefined;
     const col = dash0 - this.lineStart(dash0);
-    const lines = renderItemLines(value, col, this.style);
+    const lines = value instanceof QuotedString ? [`${' '.repeat(col)}- ${value.src}`] : renderItemLines(value, col, this.style);
     if (!lines) return undefined;
     if (index === undefined || index >= items.length) {
       return [this.insertLines(this.contentEnd(items[items.length - 1]!), lines)];
@@ -670,6 +680,14 @@ class Cx {
     if (dash === undefined || !this.onlySpaceBefore(dash)) return undefined;
     const ls = this.lineStart(dash);
     return [this.edit(ls, ls, lines.join(this.eol) + this.eol)];
+  }
+
+  /** 'double' or 'single' when every item of a list is a scalar written with those quotes. */
+  listQuoting(items: YNode[]): 'double' | 'single' | undefined {
+    const styles = new Set(items.map((it) => (it.kind === 'scalar' ? it.style : undefined)));
+    if (styles.size !== 1) return undefined;
+    const [only] = [...styles];
+    return only === 'double' || only === 'single' ? only : undefined;
   }
 
   removeItem(seq: YSeq, index: number): TextEdit[] | undefined {
@@ -731,6 +749,11 @@ class Cx {
     if (this.text.slice(loc.start, loc.end) === text) return [];
     return [this.edit(loc.start, loc.end, text)];
   }
+}
+
+/** A string item already rendered with the list's quotes. */
+class QuotedString {
+  constructor(readonly src: string) {}
 }
 
 function isScalarValue(v: unknown): v is string | number | boolean | null {

@@ -7,8 +7,20 @@ import type { Finding } from '../engine/finding.js';
 import type { Loc, YNode, YPair } from './ynode.js';
 
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
-/** Alias expansion cap: a "billion laughs" document stops here with a finding. */
-const MAX_NODES = 2_000_000;
+/**
+ * Alias expansion cap, per file: a "billion laughs" document stops here with a finding.
+ * Only nodes reached through an alias count: the others are bounded by the file size.
+ * (Counting every node per file made a large file without any alias trip the cap, and then
+ * every later document of the file got its own finding: 100,000s of them.)
+ */
+export const MAX_ALIAS_NODES = 1_000_000;
+/** Nesting depth the converter follows (the yaml parser itself gives up a little deeper). */
+export const MAX_DEPTH = 500;
+/**
+ * Documents with errors reported per file: after this many, one finding says how many more
+ * there are. A 10 MB file of broken documents would otherwise make a million findings.
+ */
+export const MAX_ERRORS_PER_FILE = 100;
 
 export interface SourceDoc {
   index: number;
@@ -58,13 +70,14 @@ function fileFinding(path: string, text: string, lineStarts: number[], offset: n
 }
 
 /** Decode bytes as UTF-8; a BOM is dropped. Returns an error finding for binary or invalid text. */
+function tooLarge(path: string, bytes: number): string {
+  return `${path} is ${(bytes / 1048576).toFixed(1)} MB, over medialint's ${MAX_FILE_BYTES / 1048576} MB limit for one manifest; it was not read. Split it, or exclude it with --ignore-pattern.`;
+}
+
 export function decode(path: string, bytes: Uint8Array): { text: string } | { finding: Finding } {
   const empty = [0];
   if (bytes.length > MAX_FILE_BYTES) {
-    return {
-      finding: fileFinding(path, '', empty, 0, 'parse-error', 'error',
-        `${path} is ${(bytes.length / 1048576).toFixed(1)} MB, over medialint's ${MAX_FILE_BYTES / 1048576} MB limit for one manifest; it was not read. Split it, or exclude it with --ignore-pattern.`),
-    };
+    return { finding: fileFinding(path, '', empty, 0, 'parse-error', 'error', tooLarge(path, bytes.length)) };
   }
   const nul = bytes.indexOf(0);
   if (nul >= 0) {
@@ -91,6 +104,12 @@ export function decode(path: string, bytes: Uint8Array): { text: string } | { fi
 }
 
 export function parseSource(path: string, text: string): SourceFile {
+  // Text that did not come through decode() (stdin) gets the same size limit: a 50 MB
+  // stream took minutes and then crashed.
+  if (text.length > MAX_FILE_BYTES / 4 && Buffer.byteLength(text, 'utf8') > MAX_FILE_BYTES) {
+    const size = Buffer.byteLength(text, 'utf8');
+    return { path, text: '', docs: [], lineStarts: [0], findings: [fileFinding(path, '', [0], 0, 'parse-error', 'error', tooLarge(path, size))] };
+  }
   const lineStarts = lineStartsOf(text);
   const file: SourceFile = { path, text, docs: [], findings: [], lineStarts };
 
@@ -110,34 +129,59 @@ export function parseSource(path: string, text: string): SourceFile {
   }
   if (!Array.isArray(docs)) docs = [docs as unknown as Document.Parsed];
 
-  const budget = { nodes: 0 };
-  docs.forEach((doc, index) => {
+  const budget = { aliasNodes: 0 };
+  let errors = 0;
+  const clamp = (off: number) => Math.min(Math.max(0, off), text.length);
+  for (let index = 0; index < docs.length; index++) {
+    const doc = docs[index]!;
     const err = doc.errors[0];
     if (err) {
-      const off = err.pos?.[0] ?? 0;
-      const msg = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+      if (++errors > MAX_ERRORS_PER_FILE) {
+        const more = docs.slice(index).filter((d) => d.errors.length).length;
+        const off = clamp(err.pos?.[0] ?? 0);
+        file.findings.push({
+          ruleId: 'parse-error', severity: 'error',
+          message: `${more} more YAML documents in ${path} have syntax errors (only the first ${MAX_ERRORS_PER_FILE} are reported); is this file YAML?`,
+          loc: makeLoc(path, lineStarts, off, Math.min(text.length, off + 1)),
+        });
+        break;
+      }
+      const off = clamp(err.pos?.[0] ?? 0);
+      let msg = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+      // The parser's own recursion limit, caught by the yaml package as a document error.
+      if (/Maximum call stack size exceeded/.test(msg)) msg = 'the document is nested too deeply to read (thousands of levels)';
       file.findings.push({
         ruleId: 'parse-error', severity: 'error',
         message: `YAML syntax error: ${msg}. The rest of this document was not linted.`,
-        loc: makeLoc(path, lineStarts, off, Math.max(off + 1, err.pos?.[1] ?? off + 1)),
+        loc: makeLoc(path, lineStarts, off, clamp(Math.max(off + 1, err.pos?.[1] ?? off + 1))),
       });
-      return;
+      continue;
     }
     const range = doc.range ?? [0, 0, 0];
-    const docLoc = makeLoc(path, lineStarts, range[0], range[1]);
+    const docLoc = makeLoc(path, lineStarts, clamp(range[0]), clamp(range[1]));
+    const ctx: Ctx = { file: path, ls: lineStarts, budget, doc, inAlias: 0, findings: file.findings, dupSeen: new Set() };
     try {
-      const ctx: Ctx = { file: path, ls: lineStarts, budget, doc };
       const node = doc.contents ? convert(doc.contents as YamlNode, ctx, 0) : undefined;
       file.docs.push({ index, node, loc: docLoc });
     } catch (e) {
+      const fatal = e instanceof LoadError && e.fatal;
       file.findings.push({
         ruleId: 'parse-error', severity: 'error',
-        message: `YAML could not be loaded: ${(e as Error).message}.`,
+        message: `YAML could not be loaded: ${(e as Error).message}.${fatal ? ' The rest of the file was not linted.' : ''}`,
         loc: docLoc,
       });
+      // An alias bomb: stop here rather than spend the same budget again on every later document.
+      if (fatal) break;
     }
-  });
+  }
   return file;
+}
+
+/** A document the converter refuses (too deep, too many alias expansions). */
+class LoadError extends Error {
+  constructor(message: string, readonly fatal = false) {
+    super(message);
+  }
 }
 
 /**
@@ -162,18 +206,40 @@ function looksLikeTemplate(text: string): boolean {
   return false;
 }
 
-interface Ctx { file: string; ls: number[]; budget: { nodes: number }; doc: Document.Parsed }
+interface Ctx {
+  file: string;
+  ls: number[];
+  budget: { aliasNodes: number };
+  doc: Document.Parsed;
+  /** > 0 while converting the target of an alias (a copy: its duplicate keys were reported). */
+  inAlias: number;
+  findings: Finding[];
+  /** Offsets of duplicate keys already reported. */
+  dupSeen: Set<number>;
+}
 
 function convert(n: YamlNode, ctx: Ctx, depth: number): YNode {
   const { file, ls, budget } = ctx;
-  if (++budget.nodes > MAX_NODES) throw new Error(`more than ${MAX_NODES} nodes after expanding aliases (an alias bomb?)`);
-  if (depth > 500) throw new Error('nesting deeper than 500 levels');
+  if (ctx.inAlias && ++budget.aliasNodes > MAX_ALIAS_NODES) {
+    throw new LoadError(`more than ${MAX_ALIAS_NODES} nodes after expanding aliases (an alias bomb?)`, true);
+  }
+  if (depth > MAX_DEPTH) throw new LoadError(`nesting deeper than ${MAX_DEPTH} levels`);
   const r = n.range ?? [0, 0, 0];
   const loc = makeLoc(file, ls, r[0], r[1]);
   if (isAlias(n)) {
-    const resolved = n.resolve(ctx.doc) as YamlNode | undefined;
+    let resolved: YamlNode | undefined;
+    try {
+      resolved = n.resolve(ctx.doc) as YamlNode | undefined;
+    } catch {
+      resolved = undefined;
+    }
     if (!resolved) return { kind: 'scalar', value: null, loc };
-    return convert(resolved, ctx, depth + 1);
+    ctx.inAlias++;
+    try {
+      return convert(resolved, ctx, depth + 1);
+    } finally {
+      ctx.inAlias--;
+    }
   }
   if (isScalar(n)) {
     const s = n as YScalarNode;
@@ -188,12 +254,25 @@ function convert(n: YamlNode, ctx: Ctx, depth: number): YNode {
   }
   if (isMap(n)) {
     const out: YPair[] = [];
+    const keys = new Map<string, Loc | undefined>();
     for (const p of n.items) {
       if (!isPair(p)) continue;
       const k = p.key as YamlNode | null;
       const kr = k?.range;
       const keyLoc = kr ? makeLoc(file, ls, kr[0], kr[1]) : undefined;
       const key = k === null ? '' : isScalar(k) ? String((k as YScalarNode).value) : String(k);
+      // Duplicate keys: YAML forbids them and kubectl and kustomize refuse the file, while
+      // the rest of medialint reads the last value. Reported once, at the second key.
+      if (key !== '<<' && keys.has(key) && !ctx.inAlias && keyLoc && !ctx.dupSeen.has(keyLoc.start)) {
+        ctx.dupSeen.add(keyLoc.start);
+        const first = keys.get(key);
+        ctx.findings.push({
+          ruleId: 'parse-error', severity: 'error',
+          message: `duplicate key "${key}"${first ? ` (first on line ${first.line})` : ''}: YAML does not allow it, and kubectl and kustomize refuse the file ("mapping key already defined"). medialint read the last value; remove one of them.`,
+          loc: keyLoc,
+        });
+      }
+      if (key !== '<<') keys.set(key, keyLoc);
       const value: YNode = p.value ? convert(p.value as YamlNode, ctx, depth + 1) : { kind: 'scalar', value: null, loc: keyLoc ? { ...keyLoc, start: keyLoc.end, line: keyLoc.endLine, col: keyLoc.endCol } : loc };
       if (key === '<<' && (value.kind === 'map' || value.kind === 'seq')) {
         const sources = value.kind === 'map' ? [value] : value.items.filter((x) => x.kind === 'map');
