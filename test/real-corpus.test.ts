@@ -109,16 +109,26 @@ const EXPECTED: Record<string, string[]> = {
   'cnfatal__cnfatal.github.io': [
   ],
   'herobrauni__ovh-ops': [
+    'warning mount-readiness kubernetes/apps/media/decypharr-sync-helper/app/helmrelease.yaml:63 Deployment/decypharr-sync-helper',
     'warning mounter-resource-limits kubernetes/apps/media/decypharr-sync-helper/app/helmrelease.yaml:63 Deployment/decypharr-sync-helper',
+    'warning mount-readiness kubernetes/apps/media/decypharr-sync-helper/app/helmrelease.yaml:127 Deployment/decypharr-sync-helper',
     'warning mounter-resource-limits kubernetes/apps/media/decypharr-sync-helper/app/helmrelease.yaml:127 Deployment/decypharr-sync-helper',
     'warning hostpath-propagation kubernetes/apps/media/decypharr-sync-helper/app/helmrelease.yaml:227 Deployment/decypharr-sync-helper',
+    'warning mount-readiness kubernetes/apps/media/jellyfin/app/helmrelease.yaml:104 Deployment/jellyfin',
     'warning mounter-resource-limits kubernetes/apps/media/jellyfin/app/helmrelease.yaml:104 Deployment/jellyfin',
+    'warning consistent-mount-paths kubernetes/apps/media/jellyfin/app/helmrelease.yaml:114 Deployment/jellyfin',
     'warning hostpath-propagation kubernetes/apps/media/jellyfin/app/helmrelease.yaml:231 Deployment/jellyfin',
+    'warning mount-readiness kubernetes/apps/media/plex/app/helmrelease.yaml:75 Deployment/plex',
     'warning mounter-resource-limits kubernetes/apps/media/plex/app/helmrelease.yaml:75 Deployment/plex',
+    'warning consistent-mount-paths kubernetes/apps/media/plex/app/helmrelease.yaml:85 Deployment/plex',
     'warning hostpath-propagation kubernetes/apps/media/plex/app/helmrelease.yaml:217 Deployment/plex',
+    'warning mount-readiness kubernetes/apps/media/radarr/app/helmrelease.yaml:129 Deployment/radarr',
     'warning mounter-resource-limits kubernetes/apps/media/radarr/app/helmrelease.yaml:129 Deployment/radarr',
+    'warning consistent-mount-paths kubernetes/apps/media/radarr/app/helmrelease.yaml:139 Deployment/radarr',
     'warning hostpath-propagation kubernetes/apps/media/radarr/app/helmrelease.yaml:230 Deployment/radarr',
+    'warning mount-readiness kubernetes/apps/media/sonarr/app/helmrelease.yaml:132 Deployment/sonarr',
     'warning mounter-resource-limits kubernetes/apps/media/sonarr/app/helmrelease.yaml:132 Deployment/sonarr',
+    'warning consistent-mount-paths kubernetes/apps/media/sonarr/app/helmrelease.yaml:142 Deployment/sonarr',
     'warning hostpath-propagation kubernetes/apps/media/sonarr/app/helmrelease.yaml:232 Deployment/sonarr',
   ],
   'oneconcern__datamon': [
@@ -304,8 +314,12 @@ const SPEC_OVER_LABELS = {
   latest: 'mounter-image-pinned',
   // SPEC §2.2 mounter-resource-limits (seed 002: rclone at 400% CPU). LABELS does not judge limits.
   limits: 'mounter-resource-limits',
+  // SPEC §2.2 consistent-mount-paths: ovh-ops mounts the same altmount: remote under a per-app
+  // path in every app, so a path one app stores points nowhere in another (seed 001 Issue 4).
+  // LABELS judges the sidecar mechanism, not path consistency.
+  paths: 'consistent-mount-paths',
 };
-const SIDECAR_PATTERN_ON_PVC = Object.values(SPEC_OVER_LABELS);
+const SIDECAR_PATTERN_ON_PVC = Object.values(SPEC_OVER_LABELS).filter((r) => r !== SPEC_OVER_LABELS.paths);
 
 describe('sigtom/wow-ocp@57bcd06 (first attempt)', () => {
   const dir = 'sigtom__wow-ocp@57bcd06';
@@ -452,12 +466,12 @@ describe('herobrauni/ovh-ops (app-template HelmReleases)', () => {
       // The one risk LABELS names [HIGH, broad scope]: Bidirectional over all of the host's /tmp,
       // which hostpath-propagation reports whatever hostPathShared says.
       expectFound(dir, 'hostpath-propagation', `Deployment/${app}`, 'warning');
-      expectClean(dir, `Deployment/${app}`, ['hostpath-propagation', SPEC_OVER_LABELS.limits]);
+      expectClean(dir, `Deployment/${app}`, ['hostpath-propagation', SPEC_OVER_LABELS.limits, SPEC_OVER_LABELS.readiness, SPEC_OVER_LABELS.paths]);
     }
   });
   it('decypharr-sync-helper: two rclone sidecars without --rc do not clash [HIGH correct negative]', () => {
     expect(on(dir, 'unique-pod-ports', 'Deployment/decypharr-sync-helper')).toEqual([]);
-    expectClean(dir, 'Deployment/decypharr-sync-helper', ['hostpath-propagation', SPEC_OVER_LABELS.limits]);
+    expectClean(dir, 'Deployment/decypharr-sync-helper', ['hostpath-propagation', SPEC_OVER_LABELS.limits, SPEC_OVER_LABELS.readiness]);
   });
   it('decypharr, altmount: FUSE-capable, no propagation, reached over WebDAV: fine [HIGH]', () => {
     expectClean(dir, 'Deployment/decypharr');

@@ -111,12 +111,25 @@ export function consumersOf(site: MountSite, pod: Pod = site.container.pod): Vol
   for (const c of pod.containers) {
     if (c === site.container || runsBefore(c, site.container)) continue;
     for (const m of c.volumeMounts) {
-      if (m.volume !== site.volume) continue;
+      if (m.volume !== site.volume) {
+        // Another hostPath volume of the same pod over the same host directory sees it too.
+        const host = hostRootOf(m);
+        if (site.hostPath && host && !NODE_WIDE.has(host) && (isUnder(site.hostPath, host) || isUnder(host, site.hostPath))) out.push(m);
+        continue;
+      }
       const root = volRoot(m);
       if (isUnder(site.volPath, root) || isUnder(root, site.volPath)) out.push(m);
     }
   }
   return out;
+}
+
+/** Host directories a whole node uses: reading them is not consuming a mount made below them. */
+const NODE_WIDE = new Set(['/', '/var/lib/kubelet', '/var/lib/kubelet/pods']);
+
+/** The host directory a hostPath volumeMount shows at its mountPath. */
+export function hostRootOf(m: VolumeMount): string | undefined {
+  return m.volume?.type === 'hostPath' && m.volume.hostPath ? join(m.volume.hostPath, volRoot(m)) : undefined;
 }
 
 /** Where a container sees a path of the volume (`volPath`) through mount m, or undefined. */
