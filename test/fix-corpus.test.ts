@@ -9,8 +9,8 @@
 //   3. the `--fix-dry-run` diff applies cleanly with the real `patch -p1` from the temp dir's
 //      root, gives exactly the files `--fix` writes, and --fix-dry-run itself writes nothing;
 //   4. JSON and SARIF carry each fix as concrete edits that turn the file into what --fix writes.
-import { describe, expect, it } from 'vitest';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, chmodSync, statSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cpSync, mkdirSync, mkdtempSync as mkdtempRaw, readdirSync, readFileSync, rmSync, writeFileSync, chmodSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,6 +34,17 @@ const FIX_KIND = new Map(RULES.map((r) => [r.id, r.fix]));
  * the finding without a fix, which is allowed.
  */
 const KEEPS_FIX: Record<string, string> = {};
+
+/** Temp dirs made here, removed at the end. */
+const made: string[] = [];
+function mkdtempSync(prefix: string): string {
+  const d = mkdtempRaw(prefix);
+  made.push(d);
+  return d;
+}
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
 
 // ---- running the CLI -------------------------------------------------------------------
 
@@ -427,7 +438,7 @@ describe('fixes as concrete edits in JSON and SARIF', { timeout: 30_000 }, () =>
     });
     expect(applyEdits(PATCH_NONE, edits)).toBe(PATCHED);
     // Suggestions are SARIF fixes too.
-    expect(results.some((x) => x.ruleId === 'mount-readiness' && (x.fixes?.length ?? 0) > 0)).toBe(true);
+    expect(results.find((x) => x.ruleId === 'mounter-liveness-probe')?.fixes?.[0]?.artifactChanges[0]?.artifactLocation.uri).toBe('base/deploy.yaml');
   });
 
   it('after --fix-dry-run, JSON reports what --fix would leave, edits included (they apply to the fixed text)', async () => {

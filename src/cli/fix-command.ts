@@ -33,7 +33,7 @@ export async function fixTexts(files: Map<string, string>, cwd: string, config: 
   return { files: r.files, remaining: r.remaining, applied: r.applied, problems: r.problems };
 }
 
-export async function runFix(paths: string[], opts: LintOptions, o: { write: boolean; suggestions: boolean; io: Io; only?: (file: string) => boolean }): Promise<{ result: LintResult; note: string }> {
+export async function runFix(paths: string[], opts: LintOptions, o: { write: boolean; suggestions: boolean; io: Io; only?: (file: string) => boolean; printDiff?: boolean }): Promise<{ result: LintResult; note: string }> {
   const first = lintPaths(paths, opts);
   // Only the linted files may be written, never files outside the linted paths.
   const linted = new Set(first.files);
@@ -49,7 +49,7 @@ export async function runFix(paths: string[], opts: LintOptions, o: { write: boo
       const err = writeAtomic(path.resolve(opts.cwd, file), text, { expectedOriginal: before });
       if (err) notes.push(`${file}: not written: ${err}`);
       else changed++;
-    } else {
+    } else if (o.printDiff !== false) {
       o.io.stdout(unifiedDiff(file, before, text));
     }
   }
@@ -73,7 +73,7 @@ export async function runFix(paths: string[], opts: LintOptions, o: { write: boo
     result.errors = first.errors;
   }
   const applied = r.applied.length;
-  if (o.write && applied) notes.push(`medialint: applied ${applied} fix${applied === 1 ? '' : 'es'} in ${changed} file${changed === 1 ? '' : 's'}`);
+  if (o.write && applied && changed) notes.push(`medialint: applied ${applied} fix${applied === 1 ? '' : 'es'} in ${changed} file${changed === 1 ? '' : 's'}`);
   return { result, note: notes.length ? notes.map((n) => (n.startsWith('medialint') ? n : `medialint: ${n}`)).join('\n') + '\n' : '' };
 }
 

@@ -155,7 +155,11 @@ async function run(argv: string[], io: Io): Promise<number> {
   let result: LintResult;
   let fixedNote = '';
   if (v.fix || v['fix-dry-run']) {
-    const r = await runFix(lintArgs, opts, { write: !!v.fix, suggestions: !!v.suggestions, io, only: scope && ((file) => scope.files.has(path.resolve(io.cwd, file))) });
+    const r = await runFix(lintArgs, opts, {
+      write: !!v.fix, suggestions: !!v.suggestions, io,
+      // A machine-readable report on stdout carries the fixes itself; a diff would corrupt it.
+      printDiff: format === 'stylish' || !!v['output-file'],
+      only: scope && ((file) => scope.files.has(path.resolve(io.cwd, file))) });
     result = r.result;
     fixedNote = r.note;
   } else {
