@@ -1,6 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import type { Loc, YNode } from '../src/load/ynode.js';
-import type { Workload } from '../src/model/types.js';
+import type { Container, Volume, Workload } from '../src/model/types.js';
 import { isUnder, normalizePath } from '../src/model/build.js';
 import { consumersOf, pathInContainer } from '../src/model/query.js';
 import { listOf, opAt, pathSeenBy, remoteOf, topology } from '../src/topology/index.js';
@@ -42,16 +42,25 @@ export default defineRule({
       const inPod = consumersOf(site).filter((m) => m.container.sort !== 'init');
       const crossPod = t.hostPathConsumers(site).filter((m) => m.container.sort !== 'init');
       // Only a remote that some app reads counts: a mounter with no consumer stores no paths.
-      if (inPod.length) views.push({ ...base, workload: w, path: site.op.target, explicit: true, at: opAt(site) });
+      // (Literals rather than `{ ...base, … }`: object spread was most of this rule's time.)
+      const view = (workload: Workload, path: string, at: YNode | Loc): View =>
+        ({ workload, store: base.store, label: base.label, root: base.root, base: base.base, path, explicit: true, at });
+      if (inPod.length) views.push(view(w, site.op.target, opAt(site)));
       for (const m of inPod) {
         const p = pathInContainer(m, site.volPath);
-        if (p) views.push({ ...base, workload: w, path: p, explicit: true, at: opAt(site) });
+        if (p) views.push(view(w, p, opAt(site)));
       }
       const host = t.siteStorage(site);
       for (const m of crossPod) {
         if (!host) continue;
-        views.push({ ...base, workload: m.container.pod.workload, path: pathSeenBy(t, m, host.path), explicit: true, at: m.node });
+        views.push(view(m.container.pod.workload, pathSeenBy(t, m, host.path), m.node));
       }
+    }
+    const mountsOn = new Map<Container, Set<Volume | undefined>>();
+    for (const x of t.sites) {
+      const vols = mountsOn.get(x.container) ?? new Set();
+      vols.add(x.volume);
+      mountsOn.set(x.container, vols);
     }
     for (const w of model.workloads) {
       for (const c of w.pod.containers) {
@@ -60,24 +69,36 @@ export default defineRule({
           const s = t.storageOf(m);
           if (!s || (s.kind !== 'nfs' && s.kind !== 'pvc')) continue;
           // A mounter's own view of the volume is where it mounts, not a path an app stores.
-          if (t.sites.some((x) => x.container === c && x.volume === m.volume)) continue;
+          if (mountsOn.get(c)?.has(m.volume)) continue;
           views.push({ workload: w, store: s.store, label: s.label, root: s.path, base: s.base, path: m.mountPath, explicit: true, at: m.mountPathNode ?? m.node });
         }
       }
     }
 
+    // Indexed by place and by store and workload, so that the work grows with the views, not their square.
     const places = new Map<string, View[]>();
+    const byStore = new Map<string, Map<Workload, View[]>>();
     for (const v of views) {
       const k = `${v.store}\u0000${v.root}`;
-      places.set(k, [...(places.get(k) ?? []), v]);
+      const list = places.get(k);
+      if (list) list.push(v);
+      else places.set(k, [v]);
+      let ws = byStore.get(v.store);
+      if (!ws) byStore.set(v.store, (ws = new Map()));
+      const own = ws.get(v.workload);
+      if (own) own.push(v);
+      else ws.set(v.workload, [v]);
     }
     const reported = new Set<string>();
     for (const explicitViews of places.values()) {
       const { store, root, label, base } = explicitViews[0]!;
       const what = root === base ? label : `${label} (${base === '/' ? root : root.slice(base.length)})`;
-      const participants = [...new Set(explicitViews.map((v) => v.workload))];
+      // Each participant with its first view of this place.
+      const firstView = new Map<Workload, View>();
+      for (const v of explicitViews) if (!firstView.has(v.workload)) firstView.set(v.workload, v);
+      const participants = [...firstView.keys()];
       if (participants.length < 2) continue;
-      const setOf = (w: Workload) => new Set(views.filter((v) => v.workload === w && v.store === store).flatMap((v) => seen(v, root) ?? []));
+      const setOf = (w: Workload) => new Set((byStore.get(store)?.get(w) ?? []).flatMap((v) => seen(v, root) ?? []));
       const sets = new Map(participants.map((w) => [w, setOf(w)]));
       const count = new Map<string, number>();
       for (const s of sets.values()) for (const p of s) count.set(p, (count.get(p) ?? 0) + 1);
@@ -93,8 +114,8 @@ export default defineRule({
       }
       const agree = participants.filter((w) => sets.get(w)!.has(canonical));
       for (const w of participants) {
-        if (agree.includes(w)) continue;
-        const own = explicitViews.find((v) => v.workload === w)!;
+        if (sets.get(w)!.has(canonical)) continue;
+        const own = firstView.get(w)!;
         const key = `${w.id}\u0000${own.at && 'kind' in own.at ? own.at.loc?.start : (own.at as Loc).start}\u0000${store}`;
         if (reported.has(key)) continue;
         reported.add(key);
@@ -105,7 +126,7 @@ export default defineRule({
           message: `${w.kind} ${w.name} sees ${what} at ${[...sets.get(w)!].join(', ')}, while ${listOf(others)} ${others.length === 1 ? 'sees' : 'see'} it at ${canonical}: ` +
             `paths one app stores (Sonarr's symlinks, a Plex library path) point nowhere in the other. Mount it at ${canonical} here too.`,
           related: agree.slice(0, 3).map((x) => {
-            const v = explicitViews.find((e) => e.workload === x)!;
+            const v = firstView.get(x)!;
             return { at: v.at, message: `${x.kind} ${x.name} sees it at ${canonical}` };
           }),
         });

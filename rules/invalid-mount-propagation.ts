@@ -21,7 +21,8 @@ export default defineRule({
         const v = m.propagation;
         const close = VALID.find((x) => x.toLowerCase() === v.toLowerCase()) ??
           VALID.find((x) => distance(x.toLowerCase(), v.toLowerCase()) <= 2);
-        const linux = LINUX[v.toLowerCase()];
+        // Object.hasOwn: the key comes from the input, and `constructor` or `__proto__` must not find Object.prototype's (they crashed the run).
+        const linux = Object.hasOwn(LINUX, v.toLowerCase()) ? LINUX[v.toLowerCase()] : undefined;
         ctx.report({
           at: m.propagationNode ?? m.node,
           message: `${describeContainer(c)} has mountPropagation "${v}" on volume "${m.name}" (${m.mountPath}); the API server accepts only "Bidirectional", "HostToContainer" or "None" (case matters) and rejects the object.` +

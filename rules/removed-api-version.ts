@@ -16,7 +16,8 @@ export default defineRule({
   summary: 'An object uses an API version that current clusters no longer serve.',
   checkModel(model, ctx) {
     for (const r of model.resources) {
-      const info = REMOVED_API_VERSIONS[r.kind];
+      // Object.hasOwn: the key comes from the input, and `constructor` or `__proto__` must not find Object.prototype's (they crashed the run).
+      const info = Object.hasOwn(REMOVED_API_VERSIONS, r.kind) ? REMOVED_API_VERSIONS[r.kind] : undefined;
       if (!info || !info.versions.includes(r.apiVersion)) continue;
       const removedIn = REMOVED_EARLIER[`${r.kind} ${r.apiVersion}`] ?? info.removedIn;
       // The beta workload APIs defaulted spec.selector from the template's labels; apps/v1 requires it.

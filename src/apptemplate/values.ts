@@ -122,7 +122,9 @@ export function renderRelease(rel: Release, ctx: Ctx): Rendered {
 
   for (const c of controllers) {
     const cmap = c.value as YMap;
-    const kind = KINDS[str(get1(cmap, 'type')) || 'deployment'];
+    // Object.hasOwn: the key comes from the input, and `constructor` or `__proto__` must not find Object.prototype's (they crashed the run).
+    const type = str(get1(cmap, 'type')) || 'deployment';
+    const kind = Object.hasOwn(KINDS, type) ? KINDS[type] : undefined;
     if (!kind) continue; // the chart renders nothing for an unknown type
     const name = resourceName(names, c.key, cmap, controllers.length);
     const hasService = services.some((s) => serviceController(s) === c.key);

@@ -9,12 +9,14 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-const code = await main(process.argv.slice(2), {
+// No top-level await: the bundle is a CommonJS function body (scripts/code-cache-launcher.mjs).
+void main(process.argv.slice(2), {
   cwd: process.cwd(),
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
   stdin: readStdin,
   env: process.env,
   isTTY: !!process.stdout.isTTY,
+}).then((code) => {
+  process.exitCode = code;
 });
-process.exitCode = code;

@@ -4,8 +4,9 @@ import { readFileSync } from 'node:fs';
 import type { Finding } from '../engine/finding.js';
 import type { Config } from '../engine/config.js';
 import { defaultReadFile, lintFiles, lintPaths, type LintOptions, type LintResult } from '../engine/lint.js';
-import { fixFiles } from '../fix/apply.js';
+import { fixFiles, parses } from '../fix/apply.js';
 import { writeAtomic } from '../fix/write.js';
+import { editFile } from '../fix/yaml-edits.js';
 import { unifiedDiff } from '../fix/diff.js';
 import { RULES } from '../../rules/index.js';
 import type { Io } from './main.js';
@@ -33,7 +34,7 @@ export async function fixTexts(files: Map<string, string>, cwd: string, config: 
   return { files: r.files, remaining: r.remaining, applied: r.applied, problems: r.problems };
 }
 
-export async function runFix(paths: string[], opts: LintOptions, o: { write: boolean; suggestions: boolean; io: Io; only?: (file: string) => boolean; printDiff?: boolean }): Promise<{ result: LintResult; note: string }> {
+export async function runFix(paths: string[], opts: LintOptions, o: { write: boolean; suggestions: boolean; io: Io; only?: (file: string) => boolean; printDiff?: boolean }): Promise<{ result: LintResult; note: string; writeFailures: number }> {
   const first = lintPaths(paths, opts);
   // Only the linted files may be written, never files outside the linted paths.
   const linted = new Set(first.files);
@@ -43,12 +44,22 @@ export async function runFix(paths: string[], opts: LintOptions, o: { write: boo
   const r = await fixFiles({ files: texts, lint, suggestions: o.suggestions, canWrite: (p) => linted.has(p) && (!o.only || o.only(p)) });
   const notes: string[] = [...r.problems];
   let changed = 0;
+  const unwritten = new Set<string>();
+  // Files --fix could not write (read-only, changed on disk, I/O error): exit 2 (main.ts).
+  let writeFailures = 0;
   for (const [file, text] of r.files) {
     const before = texts.get(file)!;
     if (o.write) {
-      const err = writeAtomic(path.resolve(opts.cwd, file), text, { expectedOriginal: before });
-      if (err) notes.push(`${file}: not written: ${err}`);
-      else changed++;
+      // The fixer only returns texts that parse; checked again here, where the file is
+      // written, so no path can write a file that no longer parses (SPEC §4).
+      const err = parses(text)
+        ? writeAtomic(path.resolve(opts.cwd, file), text, { expectedOriginal: before, display: file })
+        : `${file}: the fixed text would not parse; not written.`;
+      if (err) {
+        notes.push(err);
+        writeFailures++;
+        unwritten.add(file);
+      } else changed++;
     } else if (o.printDiff !== false) {
       o.io.stdout(unifiedDiff(file, before, text));
     }
@@ -72,9 +83,10 @@ export async function runFix(paths: string[], opts: LintOptions, o: { write: boo
     result = lintFiles(first.files.map((f) => path.resolve(opts.cwd, f)), { ...opts, readFile: read });
     result.errors = first.errors;
   }
-  const applied = r.applied.length;
+  // Count only the fixes that reached the disk (a read-only file's fixes were not applied).
+  const applied = r.applied.filter((a) => !a.fix.edits.some((e) => unwritten.has(editFile(e) ?? ''))).length;
   if (o.write && applied && changed) notes.push(`medialint: applied ${applied} fix${applied === 1 ? '' : 'es'} in ${changed} file${changed === 1 ? '' : 's'}`);
-  return { result, note: notes.length ? notes.map((n) => (n.startsWith('medialint') ? n : `medialint: ${n}`)).join('\n') + '\n' : '' };
+  return { result, writeFailures, note: notes.length ? notes.map((n) => (n.startsWith('medialint') ? n : `medialint: ${n}`)).join('\n') + '\n' : '' };
 }
 
 function isInside(display: string, _cwd: string): boolean {

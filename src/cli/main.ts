@@ -128,7 +128,8 @@ async function run(argv: string[], io: Io): Promise<number> {
   if (useStdin && (v.fix || v['fix-dry-run'])) throw new UsageError('--fix cannot be used with stdin input (there is no file to write); lint files instead');
   if (useStdin && paths.length > 1) throw new UsageError('`-` (stdin) cannot be combined with other paths');
   const format = v.format ?? 'stylish';
-  if (!(format in FORMATS)) throw new UsageError(`unknown format "${format}"; use one of ${Object.keys(FORMATS).join(', ')}`);
+  // Object.hasOwn, not `in`: `-f constructor` passed the check and crashed.
+  if (!Object.hasOwn(FORMATS, format)) throw new UsageError(`unknown format "${format}"; use one of ${Object.keys(FORMATS).join(', ')}`);
   let maxWarnings = -1;
   if (v['max-warnings'] !== undefined) {
     if (!/^\d+$/.test(v['max-warnings'])) throw new UsageError('--max-warnings takes a whole number');
@@ -154,6 +155,7 @@ async function run(argv: string[], io: Io): Promise<number> {
 
   let result: LintResult;
   let fixedNote = '';
+  let writeFailures = 0;
   if (v.fix || v['fix-dry-run']) {
     const r = await runFix(lintArgs, opts, {
       write: !!v.fix, suggestions: !!v.suggestions, io,
@@ -162,6 +164,7 @@ async function run(argv: string[], io: Io): Promise<number> {
       only: scope && ((file) => scope.files.has(path.resolve(io.cwd, file))) });
     result = r.result;
     fixedNote = r.note;
+    writeFailures = r.writeFailures;
   } else {
     result = useStdin ? lintFiles([], opts) : lintPaths(lintArgs, opts);
   }
@@ -177,13 +180,27 @@ async function run(argv: string[], io: Io): Promise<number> {
     cwd: io.cwd,
     rules: RULES,
     color,
-    version: packageVersion(),
+    // Only some formats print it; reading package.json is not free.
+    get version() {
+      return packageVersion();
+    },
     ruleDoc,
     sourceText: (f) => result.sources.get(f)?.text,
   });
-  if (v['output-file']) writeFileSync(path.resolve(io.cwd, v['output-file']), text);
-  else if (text) io.stdout(text.endsWith('\n') ? text : text + '\n');
+  if (v['output-file']) {
+    try {
+      writeFileSync(path.resolve(io.cwd, v['output-file']), text);
+    } catch (e) {
+      // One line naming the file, not an "internal error" (an unwritable -o path is common).
+      io.stderr(`medialint: cannot write the report to ${v['output-file']}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+      return 2;
+    }
+  } else if (text) io.stdout(text.endsWith('\n') ? text : text + '\n');
   if (fixedNote) io.stderr(fixedNote);
+  // --fix that could not write a file (read-only, changed on disk, I/O error) did not do what
+  // it was asked: exit 2, as ESLint and Prettier do when a write fails, even if the findings
+  // left on disk are only warnings. The message above says which file and why.
+  if (writeFailures) return 2;
   return exitCode(scoped, maxWarnings);
 }
 

@@ -1,5 +1,4 @@
 // The pipeline, end to end: discover -> load -> render kustomize roots -> model -> rules -> findings.
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Finding } from './finding.js';
 import { compareFindings } from './finding.js';
@@ -8,6 +7,7 @@ import type { Rule } from './rule.js';
 import { runRules } from './run.js';
 import { applySuppressions } from './suppress.js';
 import { decode, parseSource, type SourceFile } from '../load/source.js';
+import { readRegularFile } from '../load/read.js';
 import { discover, displayPath, KUSTOMIZATION_NAMES } from '../load/discover.js';
 import { buildModel, type InputDoc } from '../model/build.js';
 import type { Model } from '../model/types.js';
@@ -38,11 +38,9 @@ export interface LintResult {
 }
 
 export function defaultReadFile(abs: string): Uint8Array | undefined {
-  try {
-    return readFileSync(abs);
-  } catch {
-    return undefined;
-  }
+  // Regular files only, and not past the size limit: a FIFO or /dev/zero named by a
+  // kustomization hung the run (src/load/read.ts).
+  return readRegularFile(abs);
 }
 
 export function lintPaths(args: string[], opts: LintOptions): LintResult {

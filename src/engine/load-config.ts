@@ -4,10 +4,12 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { closest, distance } from 'fastest-levenshtein';
 import ipaddr from 'ipaddr.js';
 import schema from '../../schemas/config.schema.json' with { type: 'json' };
+// Compiled ahead of time from the same schema by scripts/gen-validators.mjs.
+import { validateConfig as compiledValidator } from './config-validate.generated.js';
 import { defaultConfig, type Config } from './config.js';
 import { RULES } from '../../rules/index.js';
 
@@ -29,7 +31,7 @@ export function findConfig(start: string): string | undefined {
   }
 }
 
-let validator: ReturnType<Ajv['compile']> | undefined;
+const validator = compiledValidator as unknown as ValidateFunction;
 
 /** `overrides[0].rules.foo` from ajv's `/overrides/0/rules/foo`. */
 function keyPath(pointer: string, extra?: string): string {
@@ -111,7 +113,6 @@ function isCidr(cidr: string): boolean {
 
 /** Validates a parsed config file (its YAML value) and turns it into a Config. */
 export function validateConfig(raw: unknown, file: string): Config {
-  validator ??= new Ajv({ allErrors: true, strict: false, verbose: true }).compile(schema);
   if (raw === null || raw === undefined) raw = {};
   if (!validator(raw)) {
     const errors = validator.errors!.filter((e) => e.keyword !== 'propertyNames');

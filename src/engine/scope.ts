@@ -7,12 +7,13 @@
 // (an overlay's `resources: [../../base]`), and lint those; the pipeline renders the roots among
 // them. Findings elsewhere (another base the overlay pulls in) are not the committer's business
 // and are left out.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { globbySync } from 'globby';
 import { parse as parseYaml } from 'yaml';
 import type { Finding } from './finding.js';
 import { KUSTOMIZATION_NAMES } from '../load/discover.js';
+import { readRegularFile } from '../load/read.js';
 
 export interface FileScope {
   /** What to lint: the given files, plus the kustomization file of every kustomization that includes one (absolute). */
@@ -61,7 +62,10 @@ export function referencesOf(kustFile: string): { dirs: string[]; files: string[
   const out = { dirs: [] as string[], files: [] as string[] };
   let k: Record<string, unknown>;
   try {
-    const v = parseYaml(readFileSync(kustFile, 'utf8'), { logLevel: 'silent' }) as unknown;
+    // readRegularFile: a kustomization.yaml that is a FIFO would block readFileSync forever.
+    const bytes = readRegularFile(kustFile);
+    if (!bytes) return out;
+    const v = parseYaml(new TextDecoder().decode(bytes), { logLevel: 'silent' }) as unknown;
     if (!v || typeof v !== 'object' || Array.isArray(v)) return out;
     k = v as Record<string, unknown>;
   } catch {
@@ -85,10 +89,35 @@ export function referencesOf(kustFile: string): { dirs: string[]; files: string[
   return out;
 }
 
+/**
+ * Could `root` hold a kustomization file that the glob below finds? A plain walk that stops at
+ * the first file with a kustomization name (dot folders, node_modules and links skipped, as
+ * the glob skips them; a link with such a name counts). When it finds none, neither can the
+ * glob, and a pre-commit run in a repository without kustomize skips globby and its
+ * .gitignore reading (SPEC §7: one file end to end within 2× a bare node start).
+ */
+function mayHoldKustomization(root: string): boolean {
+  const stack = [root];
+  while (stack.length) {
+    const dir = stack.pop()!;
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      if (KUSTOMIZATION_NAMES.includes(e.name) && !e.isDirectory()) return true;
+      if (e.isDirectory() && !e.name.startsWith('.') && e.name !== 'node_modules') stack.push(path.join(dir, e.name));
+    }
+  }
+  return false;
+}
+
 /** Every kustomization under `root` (`.gitignore` honoured) and above each given file. */
 function kustomizations(root: string, files: string[]): string[] {
   const found = new Set<string>();
-  const scanned = globbySync(['**/kustomization.yaml', '**/kustomization.yml', '**/Kustomization'], {
+  const scanned = !mayHoldKustomization(root) ? [] : globbySync(['**/kustomization.yaml', '**/kustomization.yml', '**/Kustomization'], {
     cwd: root, absolute: true, gitignore: true, ignore: ['**/node_modules/**', '**/.git/**'], suppressErrors: true, followSymbolicLinks: false,
   });
   for (const f of scanned) found.add(path.dirname(path.normalize(f)));

@@ -109,6 +109,37 @@ export function renderScalar(
   value: string | number | boolean | null,
   opts: { style?: ScalarStyle; inFlow?: boolean; implicitKey?: boolean } = {},
 ): string | undefined {
+  // A word that YAML 1.2 and 1.1 both read as this string is written as it is: the common
+  // case (keys, names, enum values), and it skips the read-back parses below.
+  if (typeof value === 'string' && (opts.style ?? 'plain') === 'plain' && isSafeWord(value)) return value;
+  // Everything else is pure in its arguments: remember the answers (bounded).
+  const key = `${typeof value}\u0000${opts.style ?? ''}\u0000${opts.inFlow ? 1 : 0}${opts.implicitKey ? 1 : 0}\u0000${String(value)}`;
+  const hit = rendered.get(key);
+  if (hit !== undefined || rendered.has(key)) return hit;
+  const out = renderScalarUncached(value, opts);
+  if (rendered.size >= 10_000) rendered.clear();
+  rendered.set(key, out);
+  return out;
+}
+
+const rendered = new Map<string, string | undefined>();
+
+/**
+ * Letters, digits, `_`, `-`, `.` and `/`, starting with a letter, and not one of the words
+ * YAML 1.1 or 1.2 read as a bool or null (`yes`, `Off`, `y`, `NULL`…): a plain scalar that
+ * reads back as itself in both, in block and flow context and as a key.
+ * test/render.test.ts checks this against the read-back parse.
+ */
+export function isSafeWord(s: string): boolean {
+  if (s.length > 200 || !/^[A-Za-z][A-Za-z0-9_./-]*$/.test(s)) return false;
+  return !/^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL)$/.test(s);
+}
+
+/** renderScalar without the cache (the tests compare both). */
+export function renderScalarUncached(
+  value: string | number | boolean | null,
+  opts: { style?: ScalarStyle; inFlow?: boolean; implicitKey?: boolean } = {},
+): string | undefined {
   const inFlow = !!opts.inFlow;
   const implicitKey = !!opts.implicitKey;
   if (value === null) return 'null';

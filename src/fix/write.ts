@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 /** The filesystem calls writeAtomic makes (tests stub them to simulate failures). */
 export interface WriteFs {
   realpathSync: (p: string) => string;
+  readdirSync: (p: string) => string[];
   readFileSync: (p: string) => Buffer;
   statSync: (p: string) => { mode: number; uid: number; gid: number };
   accessSync: (p: string, mode: number) => void;
@@ -24,6 +25,7 @@ export interface WriteFs {
 
 const realFs: WriteFs = {
   realpathSync: (p) => nodeFs.realpathSync(p),
+  readdirSync: (p) => nodeFs.readdirSync(p),
   readFileSync: (p) => nodeFs.readFileSync(p),
   statSync: (p) => nodeFs.statSync(p),
   accessSync: (p, m) => nodeFs.accessSync(p, m),
@@ -41,6 +43,8 @@ export interface WriteAtomicOptions {
   /** The text the fixes were computed from; the file must still hold exactly this. */
   expectedOriginal: string;
   fs?: Partial<WriteFs>;
+  /** The path as shown in messages (default: `path`). */
+  display?: string;
 }
 
 const BOM = '\uFEFF';
@@ -51,6 +55,13 @@ const BOM = '\uFEFF';
  */
 export function writeAtomic(path: string, text: string, opts: WriteAtomicOptions): string | undefined {
   const fs: WriteFs = { ...realFs, ...opts.fs };
+  const shown = opts.display ?? path;
+  const err = write(fs, path, text, opts);
+  // Messages name the file as the user wrote it (writeAtomic is given an absolute path).
+  return err === undefined || shown === path ? err : err.split(path).join(shown);
+}
+
+function write(fs: WriteFs, path: string, text: string, opts: WriteAtomicOptions): string | undefined {
   let target: string;
   let onDisk: string;
   let st: { mode: number; uid: number; gid: number };
@@ -77,6 +88,7 @@ export function writeAtomic(path: string, text: string, opts: WriteAtomicOptions
   }
 
   const dir = dirname(target);
+  removeStaleTemps(fs, dir, basename(target));
   const tmp = join(dir, `.${basename(target)}.medialint-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
   let created = false;
   try {
@@ -112,6 +124,37 @@ export function writeAtomic(path: string, text: string, opts: WriteAtomicOptions
   }
 }
 
+/**
+ * A run killed between writing its temp file and the rename (SIGKILL, power loss, Ctrl-C)
+ * leaves `.<name>.medialint-<pid>-<hex>.tmp` beside the file; nothing else can clean it up.
+ * Remove those of this file whose process is gone, before writing the file again.
+ */
+function removeStaleTemps(fs: WriteFs, dir: string, name: string): void {
+  const prefix = `.${name}.medialint-`;
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const e of entries) {
+    if (!e.startsWith(prefix)) continue;
+    const m = /^(\d+)-[0-9a-f]{8}\.tmp$/.exec(e.slice(prefix.length));
+    if (!m || Number(m[1]) === process.pid || alive(Number(m[1]))) continue;
+    removeQuietly(fs, join(dir, e));
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: the process exists (another user's).
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 function removeQuietly(fs: WriteFs, p: string): void {
   try {
     fs.unlinkSync(p);
@@ -134,7 +177,8 @@ function syncDir(dir: string): void {
 
 function describe(path: string, e: unknown, what: 'read' | 'write'): string {
   const code = (e as NodeJS.ErrnoException | undefined)?.code;
-  const detail = (e as Error | undefined)?.message ?? String(e);
+  // Node's messages start with the code ("EIO: i/o error, rename …"): do not say it twice.
+  const detail = ((e as Error | undefined)?.message ?? String(e)).replace(code ? `${code}: ` : /^$/, '');
   switch (code) {
     case 'ENOENT':
       return what === 'read'

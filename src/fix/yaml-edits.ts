@@ -152,6 +152,8 @@ function commentSpans(text: string): [number, number][] {
  * test/fix.test.ts pins.
  */
 function keepComments(edits: TextEdit[], text: string): TextEdit[] {
+  // Only an edit that deletes a `#` can delete a comment (and lexing the file is not free).
+  if (!edits.some((e) => e.end > e.start && text.indexOf('#', e.start) >= 0 && text.indexOf('#', e.start) < e.end)) return edits;
   const spans = commentSpans(text);
   if (!spans.length) return edits;
   const eol = text.includes('\r\n') ? '\r\n' : '\n';

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import type { Finding } from '../engine/finding.js';
 import { decode, parseSource } from '../load/source.js';
+import { readRegularFile } from '../load/read.js';
 import type { Loc, YMap, YNode } from '../load/ynode.js';
 import { get, isMap, isSeq, str } from '../load/ynode.js';
 import type { RawScalar } from './tree.js';
@@ -27,14 +28,15 @@ export class Ctx {
   constructor(readonly opts: RenderOptions) {}
 
   read(abs: string): Uint8Array | undefined {
-    const b = this.opts.readFile ? safe(() => this.opts.readFile!(abs)) : safe(() => fs.readFileSync(abs));
+    // readRegularFile, not readFileSync: a resource that is a FIFO or /dev/zero hung the render.
+    const b = this.opts.readFile ? safe(() => this.opts.readFile!(abs)) : readRegularFile(abs);
     if (b) this.files.add(abs);
     return b;
   }
 
   /** Like read, but a miss does not count as a file read (probing for kustomization files). */
   probe(abs: string): Uint8Array | undefined {
-    const b = this.opts.readFile ? safe(() => this.opts.readFile!(abs)) : safe(() => fs.readFileSync(abs));
+    const b = this.opts.readFile ? safe(() => this.opts.readFile!(abs)) : readRegularFile(abs);
     if (b) this.files.add(abs);
     return b;
   }
@@ -167,7 +169,9 @@ export function parseDocs(ctx: Ctx, abs: string, text: string, at: Loc | undefin
     if (!templated && !masked.findings.some((f) => f.ruleId === 'parse-error')) sf = masked;
     else throw new KError(`${display} is a template ({{ … }}), not YAML that kustomize can read; render it first (helm template), or remove it from the kustomization.`, at);
   }
-  const fatal = sf.findings.filter((f) => f.ruleId === 'parse-error');
+  // Only errors are fatal: the loader's duplicate-key finding is a warning (kustomize reads
+  // kustomization files with duplicate keys; duplicates in resources are refused by dupKeys).
+  const fatal = sf.findings.filter((f) => f.ruleId === 'parse-error' && f.severity === 'error');
   for (const f of sf.findings) ctx.findings.push(f);
   if (fatal.length) {
     throw new KError(`${display} is not valid YAML (${fatal[0]!.message.replace(/\.$/, '')} at line ${fatal[0]!.loc.line}); kustomize refuses it. Fix the YAML.`, at);

@@ -42,7 +42,9 @@ function schemaFor(sources: N[], s: Schema): Schema {
 
 function fieldSchema(s: Schema, key: string): Schema {
   if (!s || !('obj' in s)) return undefined;
-  const f: FieldSchema | undefined = DEFS[s.obj]?.[key];
+  // Object.hasOwn: the key comes from the input, and `constructor` or `__proto__` must not find Object.prototype's (they crashed the run).
+  const def = Object.hasOwn(DEFS, s.obj) ? DEFS[s.obj] : undefined;
+  const f: FieldSchema | undefined = def && Object.hasOwn(def, key) ? def[key] : undefined;
   if (f === undefined) return undefined;
   if (typeof f === 'string') return { obj: f };
   return { keys: f[0], elem: f[1] };

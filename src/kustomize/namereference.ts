@@ -234,8 +234,10 @@ export function fixNameReferences(rm: ResMap): void {
       });
     }
   }
+  // Setting references never changes a resource's own id: work the ids out once.
+  const ids = new Map(resources.map((r) => [r, curId(r)]));
   for (const [referrer, list] of filters) {
-    const candidates = subsetReferencedBy(rm, referrer);
+    const candidates = subsetReferencedBy(rm, referrer, ids);
     for (const f of list) {
       applyFieldSpec(referrer.node, f.fs, (slot) => setRef(slot.node, slot.replace, referrer, f.fs.path, f.target, candidates));
     }
@@ -348,12 +350,12 @@ function selectReferral(oldName: string, candidates: Res[], referrer: Res, path:
 }
 
 /** resWrangler.SubsetThatCouldBeReferencedByResource. */
-function subsetReferencedBy(rm: ResMap, referrer: Res): Res[] {
-  const rid: ResId = curId(referrer);
+function subsetReferencedBy(rm: ResMap, referrer: Res, ids: Map<Res, ResId>): Res[] {
+  const rid: ResId = ids.get(referrer) ?? curId(referrer);
   if (rid.clusterScoped) return rm.list;
   const rbNs = roleBindingNamespaces(referrer);
   return rm.list.filter((t) => {
-    const id = curId(t);
+    const id = ids.get(t) ?? curId(t);
     if (id.clusterScoped) return true;
     if (effectiveNs(id) === effectiveNs(rid)) return true;
     return rbNs.has(id.namespace);

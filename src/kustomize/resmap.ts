@@ -6,7 +6,7 @@ import type { CompiledSelector } from './selector.js';
 import { selects } from './selector.js';
 import { ensureMap, field, map, nodeText, rawText, removeField, scalar, setField } from './tree.js';
 import type { Res, ResId } from './types.js';
-import { allIds, curId, idEquals, idHuman, idString, KError } from './types.js';
+import { allIds, curId, idEquals, idHuman, idKey, idString, KError } from './types.js';
 
 export class ResMap {
   list: Res[] = [];
@@ -22,8 +22,17 @@ export class ResMap {
     this.list.push(r);
   }
 
+  /** append() for each, with the ids of the list worked out once (not once per append). */
   appendAll(rs: Res[], at: Loc | undefined): void {
-    for (const r of rs) this.append(r, at);
+    const ids = new Set(this.list.map((o) => idKey(curId(o))));
+    for (const r of rs) {
+      const key = idKey(curId(r));
+      if (ids.has(key)) this.append(r, at); // throws the conflict error
+      else {
+        ids.add(key);
+        this.list.push(r);
+      }
+    }
   }
 
   byAnyId(pred: (id: ResId) => boolean): Res[] {

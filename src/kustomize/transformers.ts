@@ -8,12 +8,18 @@ import { applyFieldSpec, COMMON_ANNOTATIONS, COMMON_LABELS, IMAGES, mergeSpecs, 
 import type { ImageArg, Kustomization, LabelArg, ReplicaArg, Str, StrPair } from './kustfile.js';
 import type { ResMap } from './resmap.js';
 import { field, fieldValue, map, rawText, scalar, setField } from './tree.js';
-import { curId, gvkOfNode, gvkSelected, idEquals, isClusterScoped, KError, orgId, storePreviousId } from './types.js';
+import { curId, gvkOfNode, gvkSelected, idKey, isClusterScoped, KError, orgId, storePreviousId } from './types.js';
 
 // ---- namespace ---------------------------------------------------------------------------
 
 export function namespaceTransform(rm: ResMap, ns: Str): void {
+  // How many resources have each current id: a resource's own transform changes only its
+  // own id, so the count is kept up to date instead of recounted for every resource.
+  const count = new Map<string, number>();
+  const bump = (k: string, by: number) => count.set(k, (count.get(k) ?? 0) + by);
+  for (const r of rm.list) bump(idKey(curId(r)), 1);
   for (const r of rm.list) {
+    bump(idKey(curId(r)), -1);
     storePreviousId(r);
     const node = r.node;
     const g = gvkOfNode(node);
@@ -36,7 +42,9 @@ export function namespaceTransform(rm: ResMap, ns: Str): void {
     }
     for (const fs of specs) applyFieldSpec(node, fs, set, 'scalar', ns.loc);
     const id = curId(r);
-    if (rm.list.filter((o) => idEquals(curId(o), id)).length !== 1) {
+    const key = idKey(id);
+    bump(key, 1);
+    if (count.get(key) !== 1) {
       throw new KError(`namespace '${ns.value}' makes two resources identical (${id.kind}/${id.name}); rename one of them.`, ns.loc);
     }
   }

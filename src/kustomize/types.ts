@@ -159,6 +159,11 @@ export function idEquals(a: ResId, b: ResId): boolean {
   return effectiveNs(a) === effectiveNs(b) && a.name === b.name && gvkEquals(a, b);
 }
 
+/** A string equal for two ids exactly when idEquals is true (for Maps and Sets of ids). */
+export function idKey(id: ResId): string {
+  return `${effectiveNs(id)}\u0000${id.name}\u0000${id.group}\u0000${id.version}\u0000${id.kind}`;
+}
+
 /** Gvk.IsSelected: every non-empty field of the selector must match. */
 export function gvkSelected(g: Gvk, sel: Partial<Gvk>): boolean {
   if (sel.group && g.group !== sel.group) return false;

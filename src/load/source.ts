@@ -5,6 +5,7 @@ import { parseAllDocuments, isAlias, isMap, isPair, isScalar, isSeq, Scalar as Y
 import type { Node as YamlNode, Document } from 'yaml';
 import type { Finding } from '../engine/finding.js';
 import type { Loc, YNode, YPair } from './ynode.js';
+import { fastParse } from './fast-yaml.js';
 
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 /**
@@ -13,7 +14,7 @@ export const MAX_FILE_BYTES = 10 * 1024 * 1024;
  * (Counting every node per file made a large file without any alias trip the cap, and then
  * every later document of the file got its own finding: 100,000s of them.)
  */
-export const MAX_ALIAS_NODES = 1_000_000;
+export const MAX_ALIAS_NODES = 250_000;
 /** Nesting depth the converter follows (the yaml parser itself gives up a little deeper). */
 export const MAX_DEPTH = 500;
 /**
@@ -74,10 +75,18 @@ function tooLarge(path: string, bytes: number): string {
   return `${path} is ${(bytes / 1048576).toFixed(1)} MB, over medialint's ${MAX_FILE_BYTES / 1048576} MB limit for one manifest; it was not read. Split it, or exclude it with --ignore-pattern.`;
 }
 
-export function decode(path: string, bytes: Uint8Array): { text: string } | { finding: Finding } {
+/** Bytes of a file; `fileSize` is set when the file was too large to read (see load/read.ts). */
+export type SizedBytes = Uint8Array & { fileSize?: number };
+
+export function decode(path: string, bytes: SizedBytes): { text: string } | { finding: Finding } {
   const empty = [0];
-  if (bytes.length > MAX_FILE_BYTES) {
-    return { finding: fileFinding(path, '', empty, 0, 'parse-error', 'error', tooLarge(path, bytes.length)) };
+  const size = bytes.fileSize ?? bytes.length;
+  if (size > MAX_FILE_BYTES) {
+    return { finding: fileFinding(path, '', empty, 0, 'parse-error', 'error', tooLarge(path, size)) };
+  }
+  // UTF-16 (Windows editors) has NUL bytes too, but "binary file" would be the wrong reason.
+  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) {
+    return { finding: fileFinding(path, '', empty, 0, 'parse-error', 'error', `${path} is UTF-16 (it starts with a UTF-16 byte order mark); medialint reads UTF-8 only, so it was skipped. Re-save the file as UTF-8.`) };
   }
   const nul = bytes.indexOf(0);
   if (nul >= 0) {
@@ -103,7 +112,11 @@ export function decode(path: string, bytes: Uint8Array): { text: string } | { fi
   return { text };
 }
 
-export function parseSource(path: string, text: string): SourceFile {
+/**
+ * `fast: false` skips fast-yaml.ts (tests compare both paths; the fast path returns nothing
+ * for input it does not cover, so its result always equals this slow path's).
+ */
+export function parseSource(path: string, text: string, opts: { fast?: boolean } = {}): SourceFile {
   // Text that did not come through decode() (stdin) gets the same size limit: a 50 MB
   // stream took minutes and then crashed.
   if (text.length > MAX_FILE_BYTES / 4 && Buffer.byteLength(text, 'utf8') > MAX_FILE_BYTES) {
@@ -117,6 +130,12 @@ export function parseSource(path: string, text: string): SourceFile {
     const m = TEMPLATE_RE.exec(text)!;
     file.findings.push(fileFinding(path, text, lineStarts, m.index, 'unrenderable-template', 'info',
       `${path} is a template ({{ … }}), not a manifest; medialint skipped it. Lint the rendered output instead: \`helm template … | medialint -\`.`));
+    return file;
+  }
+
+  const fast = opts.fast === false ? undefined : fastParse(text, path, lineStarts);
+  if (fast) {
+    file.docs = fast;
     return file;
   }
 
@@ -214,7 +233,7 @@ interface Ctx {
   /** > 0 while converting the target of an alias (a copy: its duplicate keys were reported). */
   inAlias: number;
   findings: Finding[];
-  /** Offsets of duplicate keys already reported. */
+  /** Offsets of duplicate keys and unknown aliases already reported. */
   dupSeen: Set<number>;
 }
 
@@ -233,7 +252,18 @@ function convert(n: YamlNode, ctx: Ctx, depth: number): YNode {
     } catch {
       resolved = undefined;
     }
-    if (!resolved) return { kind: 'scalar', value: null, loc };
+    if (!resolved) {
+      // `*name` without an `&name` before it: kubectl and kustomize refuse the file
+      // ("unknown anchor"); the yaml package leaves it to its toJS, which medialint never calls.
+      if (!ctx.inAlias && !ctx.dupSeen.has(loc.start)) {
+        ctx.dupSeen.add(loc.start);
+        ctx.findings.push({
+          ruleId: 'parse-error', severity: 'error', loc,
+          message: `the alias *${n.source} refers to no anchor &${n.source} before it; YAML tools refuse the file. medialint read it as null.`,
+        });
+      }
+      return { kind: 'scalar', value: null, loc };
+    }
     ctx.inAlias++;
     try {
       return convert(resolved, ctx, depth + 1);
@@ -261,14 +291,16 @@ function convert(n: YamlNode, ctx: Ctx, depth: number): YNode {
       const kr = k?.range;
       const keyLoc = kr ? makeLoc(file, ls, kr[0], kr[1]) : undefined;
       const key = k === null ? '' : isScalar(k) ? String((k as YScalarNode).value) : String(k);
-      // Duplicate keys: YAML forbids them and kubectl and kustomize refuse the file, while
-      // the rest of medialint reads the last value. Reported once, at the second key.
+      // Duplicate keys: YAML forbids them, while the rest of medialint reads the last value.
+      // Reported once, at the second key.
       if (key !== '<<' && keys.has(key) && !ctx.inAlias && keyLoc && !ctx.dupSeen.has(keyLoc.start)) {
         ctx.dupSeen.add(keyLoc.start);
         const first = keys.get(key);
+        // A warning: kustomize refuses duplicates in resources but reads kustomization files
+        // with them, and clients differ; the value medialint linted may not be the one applied.
         ctx.findings.push({
-          ruleId: 'parse-error', severity: 'error',
-          message: `duplicate key "${key}"${first ? ` (first on line ${first.line})` : ''}: YAML does not allow it, and kubectl and kustomize refuse the file ("mapping key already defined"). medialint read the last value; remove one of them.`,
+          ruleId: 'parse-error', severity: 'warning',
+          message: `duplicate key "${key}"${first ? ` (first on line ${first.line})` : ''}: YAML does not allow it, and kustomize refuses it in resources ("mapping key already defined"); which value a tool keeps differs. medialint read the last value; remove one of them.`,
           loc: keyLoc,
         });
       }

@@ -302,7 +302,7 @@ function buildPV(r: Resource): PersistentVolume {
 
 /** `/a//b/` -> `/a/b` (paths compared as the kernel resolves them, without symlinks). */
 export function normalizePath(p: string): string {
-  if (!p) return p;
+  if (!p || isNormalPath(p)) return p;
   const abs = p.startsWith('/');
   const parts: string[] = [];
   for (const seg of p.split('/')) {
@@ -311,6 +311,19 @@ export function normalizePath(p: string): string {
     else parts.push(seg);
   }
   return (abs ? '/' : '') + parts.join('/') || '/';
+}
+
+/** No empty, `.` or `..` segment and no trailing slash: normalizePath would return it as it is. */
+function isNormalPath(p: string): boolean {
+  let segStart = p.charCodeAt(0) === 47 ? 1 : 0;
+  if (segStart === p.length) return false;
+  for (let i = segStart; i <= p.length; i++) {
+    if (i < p.length && p.charCodeAt(i) !== 47) continue;
+    const n = i - segStart;
+    if (n === 0 || (n <= 2 && p.charCodeAt(segStart) === 46 && (n === 1 || p.charCodeAt(segStart + 1) === 46))) return false;
+    segStart = i + 1;
+  }
+  return true;
 }
 
 /** Is `p` equal to or below `dir`? */

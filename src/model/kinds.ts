@@ -25,7 +25,8 @@ export function workloadKind(kind: string, apiVersion: string, config: Config): 
   }
   if (kind === 'DeploymentConfig' && !apiVersion.startsWith('apps.openshift.io/') && apiVersion !== 'v1') return undefined;
   if (kind === 'Rollout' && !apiVersion.startsWith('argoproj.io/')) return undefined;
-  return BUILTIN[kind];
+  // Object.hasOwn: the key comes from the input, and `constructor` or `__proto__` must not find Object.prototype's (they crashed the run).
+  return Object.hasOwn(BUILTIN, kind) ? BUILTIN[kind] : undefined;
 }
 
 /** API versions that current clusters no longer serve, by kind (SPEC §2.4 removed-api-version). */

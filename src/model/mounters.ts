@@ -83,16 +83,21 @@ export function quantity(q: string | undefined): number | undefined {
   if (q === undefined) return undefined;
   const m = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:[eE]([+-]?\d+))?([a-zA-Z]*)$/.exec(q.trim());
   if (!m) return undefined;
-  const unit = UNITS[m[3] ?? ''];
+  // Object.hasOwn: the key comes from the input, and `constructor` or `__proto__` must not find Object.prototype's (they crashed the run).
+  const unit = Object.hasOwn(UNITS, m[3] ?? '') ? UNITS[m[3] ?? ''] : undefined;
   if (unit === undefined) return undefined;
   return Number(m[1]) * 10 ** Number(m[2] ?? 0) * unit;
 }
 
 /** Default container limits set by LimitRanges of the linted set in the pod's namespace. */
+const limitRanges = new WeakMap<Resource[], Resource[]>();
+
 export function limitRangeDefaults(resources: Resource[], namespace: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const r of resources) {
-    if (r.kind !== 'LimitRange') continue;
+  // Asked once per pod: find the LimitRanges among all resources once per list.
+  let ranges = limitRanges.get(resources);
+  if (!ranges) limitRanges.set(resources, (ranges = resources.filter((r) => r.kind === 'LimitRange')));
+  for (const r of ranges) {
     if (r.namespace && namespace && r.namespace !== namespace) continue;
     for (const l of items(get(r.node, 'spec', 'limits'))) {
       if (str(get(l, 'type')) !== 'Container') continue;

@@ -51,17 +51,29 @@ export function siteOf(op: MountOp, container: Container): MountSite {
  * driver makes for the pod (a CSI volume, meta-fuse-csi-plugin's fd passing) are not the
  * pod's own mounts (SPEC §2) and are left out.
  */
-export function mountSites(pod: Pod): MountSite[] {
-  const out: MountSite[] = [];
-  for (const c of pod.containers) out.push(...mountSitesOf(c));
+export function mountSites(pod: Pod): readonly MountSite[] {
+  let out = podSites.get(pod);
+  if (!out) {
+    out = pod.containers.flatMap((c) => mountSitesOf(c));
+    podSites.set(pod, out);
+  }
   return out;
 }
 
 /** The mount ops of one container, placed in its pod (CSI-backed mounts left out). */
-export function mountSitesOf(c: Container): MountSite[] {
-  if (isFdPassing(c)) return [];
-  return c.run.mountOps.map((op) => siteOf(op, c)).filter((s) => !isCsiFuse(s.volume));
+export function mountSitesOf(c: Container): readonly MountSite[] {
+  let out = containerSites.get(c);
+  if (!out) {
+    out = isFdPassing(c) ? [] : c.run.mountOps.map((op) => siteOf(op, c)).filter((s) => !isCsiFuse(s.volume));
+    containerSites.set(c, out);
+  }
+  return out;
 }
+
+// Every rule asks for the mount sites of every pod: work them out once per pod and
+// container (the model does not change once built). The same objects come back each time.
+const podSites = new WeakMap<Pod, MountSite[]>();
+const containerSites = new WeakMap<Container, MountSite[]>();
 
 export function isMounter(c: Container): boolean {
   return mountSitesOf(c).length > 0;
@@ -107,6 +119,13 @@ export function volRoot(m: VolumeMount): string {
  */
 export function consumersOf(site: MountSite, pod: Pod = site.container.pod): VolumeMount[] {
   if (!site.volume) return [];
+  // Most rules ask this for every site of their pod: answer once per site (the model does not
+  // change once built). Callers get a copy, so they may change it.
+  const own = pod === site.container.pod;
+  if (own) {
+    const hit = siteConsumers.get(site);
+    if (hit) return hit.slice();
+  }
   const out: VolumeMount[] = [];
   for (const c of pod.containers) {
     if (c === site.container || runsBefore(c, site.container)) continue;
@@ -121,8 +140,10 @@ export function consumersOf(site: MountSite, pod: Pod = site.container.pod): Vol
       if (isUnder(site.volPath, root) || isUnder(root, site.volPath)) out.push(m);
     }
   }
+  if (own) siteConsumers.set(site, out.slice());
   return out;
 }
+const siteConsumers = new WeakMap<MountSite, VolumeMount[]>();
 
 /** Host directories a whole node uses: reading them is not consuming a mount made below them. */
 const NODE_WIDE = new Set(['/', '/var/lib/kubelet', '/var/lib/kubelet/pods']);

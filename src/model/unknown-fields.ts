@@ -1,6 +1,8 @@
 // Keys of a pod template that Kubernetes does not know, found with ajv against the schema
-// that scripts/gen-pod-schema.mjs generates from kubernetes-types (schemas/).
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+// that scripts/gen-pod-schema.mjs generates from kubernetes-types (schemas/). The
+// validators are compiled ahead of time (scripts/gen-validators.mjs), not at run time.
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import * as compiled from './pod-template-validate.generated.js';
 import schema from '../../schemas/pod-template.schema.json' with { type: 'json' };
 import type { YMap, YNode, YPair } from '../load/ynode.js';
 import { isMap, isSeq, pairOf, toJS } from '../load/ynode.js';
@@ -16,17 +18,8 @@ export interface UnknownKey {
   known: string[];
 }
 
-const validators = new Map<SchemaDef, ValidateFunction>();
-
 function validator(def: SchemaDef): ValidateFunction {
-  let v = validators.get(def);
-  if (!v) {
-    const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
-    ajv.addSchema(schema);
-    v = ajv.getSchema(`${schema.$id}#/definitions/${def}`)!;
-    validators.set(def, v);
-  }
-  return v;
+  return compiled[def] as unknown as ValidateFunction;
 }
 
 function walk(node: YNode, pointer: string): { node: YNode | undefined; path: (string | number)[] } {
@@ -45,8 +38,51 @@ function walk(node: YNode, pointer: string): { node: YNode | undefined; path: (s
   return { node: cur, path };
 }
 
+// The schema uses only properties, additionalProperties: false, $ref and items (checked
+// below), so "does every key have a place in it" can be answered on the YNodes directly,
+// without the copy to plain JS that ajv needs. Almost every pod template passes; only one
+// that does not goes to ajv, for the exact errors. (SPEC §7: thousands of workloads.)
+interface SchemaNode {
+  properties?: Record<string, SchemaNode>;
+  additionalProperties?: boolean;
+  $ref?: string;
+  items?: SchemaNode;
+}
+const definitions = (schema as { definitions: Record<string, SchemaNode> }).definitions;
+const KEYWORDS = new Set(['properties', 'additionalProperties', '$ref', 'items']);
+const fastCheckSound = Object.values(definitions).every(function sound(n: SchemaNode): boolean {
+  return Object.keys(n).every((k) => KEYWORDS.has(k)) && Object.values(n.properties ?? {}).every(sound) && (!n.items || sound(n.items));
+});
+
+/** Could ajv find an additionalProperties error under `node`? (false: certainly not) */
+function mayHaveUnknownKeys(node: YNode, s: SchemaNode, depth: number): boolean {
+  while (s.$ref) {
+    const d = definitions[s.$ref.slice(s.$ref.lastIndexOf('/') + 1)];
+    if (!d || depth > 100) return true;
+    s = d;
+  }
+  if (node.kind === 'map') {
+    const props = s.properties;
+    if (!props) return s.additionalProperties === false && node.items.length > 0;
+    for (const p of node.items) {
+      const sub = Object.prototype.hasOwnProperty.call(props, p.key) ? props[p.key] : undefined;
+      if (!sub) {
+        if (s.additionalProperties === false) return true;
+        continue;
+      }
+      if (mayHaveUnknownKeys(p.value, sub, depth + 1)) return true;
+    }
+    return false;
+  }
+  if (node.kind === 'seq' && s.items) {
+    for (const it of node.items) if (mayHaveUnknownKeys(it, s.items, depth + 1)) return true;
+  }
+  return false;
+}
+
 /** Every key under `node` that the `def` schema does not know (`$patch`-style directives aside). */
 export function unknownKeys(node: YMap, def: SchemaDef): UnknownKey[] {
+  if (fastCheckSound && !mayHaveUnknownKeys(node, definitions[def]!, 0)) return [];
   const v = validator(def);
   if (v(toJS(node))) return [];
   const out: UnknownKey[] = [];

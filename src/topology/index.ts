@@ -136,13 +136,25 @@ function build(model: Model): Topology {
   const sites = pods.flatMap((p) => mountSites(p));
   const claimKey = (ns: string | undefined, name: string) => `${ns ?? ''}/${name}`;
 
-  const pvByName = new Map(model.pvs.map((pv) => [pv.name, pv]));
+  // Everything below is looked up through indexes built here, so the work grows with the
+  // input, not with its square (SPEC §7: thousands of workloads in one run).
+  const pvByName = new Map<string, PersistentVolume>();
+  const pvsByClaim = groupBy(model.pvs.filter((pv) => pv.claimRef?.name), (pv) => pv.claimRef!.name);
+  for (const pv of model.pvs) pvByName.set(pv.name, pv);
+  const pvcsByName = groupBy(model.pvcs, (c) => c.name);
   const volumeOf = (pvc: PersistentVolumeClaim): PersistentVolume | undefined =>
     (pvc.volumeName ? pvByName.get(pvc.volumeName) : undefined) ??
-    model.pvs.find((pv) => pv.claimRef?.name === pvc.name && (pv.claimRef.namespace === pvc.namespace || !pv.claimRef.namespace || !pvc.namespace));
-  const claimsOf = (pv: PersistentVolume): PersistentVolumeClaim[] => model.pvcs.filter((c) => volumeOf(c) === pv);
+    pvsByClaim.get(pvc.name)?.find((pv) => pv.claimRef!.namespace === pvc.namespace || !pv.claimRef!.namespace || !pvc.namespace);
+  const claimsByPv = new Map<PersistentVolume, PersistentVolumeClaim[]>();
+  for (const c of model.pvcs) {
+    const pv = volumeOf(c);
+    const list = pv && claimsByPv.get(pv);
+    if (list) list.push(c);
+    else if (pv) claimsByPv.set(pv, [c]);
+  }
+  const claimsOf = (pv: PersistentVolume): PersistentVolumeClaim[] => claimsByPv.get(pv) ?? [];
   const pvcFor = (ns: string | undefined, name: string) =>
-    model.pvcs.find((c) => c.name === name && (c.namespace === ns || !c.namespace || !ns));
+    pvcsByName.get(name)?.find((c) => c.namespace === ns || !c.namespace || !ns);
 
   const nfsStore = (server: string, ns: string | undefined): string => {
     const svc = resolveServer(model, server, ns)[0];
@@ -172,18 +184,44 @@ function build(model: Model): Topology {
     }
   };
 
+  // Asked for every mount by several rules: worked out once per mount and site (frozen, as
+  // every caller gets the same record).
+  const storages = new Map<VolumeMount | MountSite, Storage | undefined>();
+  const storage = (v: Volume | undefined, rel: string): Storage | undefined => {
+    const s = v ? volumeStorage(v) : undefined;
+    return s && Object.freeze({ kind: s.kind, store: s.store, path: join(s.path, rel), base: s.path, label: s.label });
+  };
   const storageOf = (m: VolumeMount): Storage | undefined => {
-    const s = m.volume ? volumeStorage(m.volume) : undefined;
-    return s && { ...s, base: s.path, path: join(s.path, volRoot(m)) };
+    if (!storages.has(m)) storages.set(m, storage(m.volume, volRoot(m)));
+    return storages.get(m);
   };
   const siteStorage = (site: MountSite): Storage | undefined => {
-    const s = site.volume ? volumeStorage(site.volume) : undefined;
-    return s && { ...s, base: s.path, path: join(s.path, site.volPath) };
+    if (!storages.has(site)) storages.set(site, storage(site.volume, site.volPath));
+    return storages.get(site);
   };
 
-  // Services and the pods they select.
-  const svcPods = new Map<Service, Pod[]>(model.services.map((s) => [s, pods.filter((p) => selects(s, p))]));
-  const podSvcs = new Map<Pod, Service[]>(pods.map((p) => [p, model.services.filter((s) => svcPods.get(s)!.includes(p))]));
+  // Services and the pods they select: a Service looks only at the pods that carry the
+  // first label of its selector.
+  const podsByLabel = new Map<string, Pod[]>();
+  for (const p of pods) for (const [k, v] of Object.entries(p.labels)) {
+    const key = `${k}\u0000${v}`;
+    const list = podsByLabel.get(key);
+    if (list) list.push(p);
+    else podsByLabel.set(key, [p]);
+  }
+  const svcPods = new Map<Service, Pod[]>();
+  const podSvcs = new Map<Pod, Service[]>();
+  for (const s of model.services) {
+    const first = Object.entries(s.selector ?? {})[0];
+    const candidates = first ? podsByLabel.get(`${first[0]}\u0000${first[1]}`) ?? [] : [];
+    const selected = candidates.filter((p) => selects(s, p));
+    svcPods.set(s, selected);
+    for (const p of selected) {
+      const list = podSvcs.get(p);
+      if (list) list.push(s);
+      else podSvcs.set(p, [s]);
+    }
+  }
 
   // Exports.
   const exports: ExportSite[] = [];
@@ -200,7 +238,8 @@ function build(model: Model): Topology {
       }
     }
   }
-  const exportsOf = (pod: Pod) => exports.filter((e) => e.pod === pod);
+  const exportsByPod = groupBy(exports, (e) => e.pod);
+  const exportsOf = (pod: Pod) => exportsByPod.get(pod) ?? [];
 
   // NFS clients.
   const nfsClients: NfsClient[] = [];
@@ -228,12 +267,20 @@ function build(model: Model): Topology {
       }
     }
   }
+  const podOrder = new Map(pods.map((p, i) => [p, i]));
+  const podsByClaim = new Map<string, Pod[]>();
+  for (const p of pods) for (const name of new Set(p.volumes.flatMap((v) => (v.claimName ? [v.claimName] : [])))) {
+    const list = podsByClaim.get(name);
+    if (list) list.push(p);
+    else podsByClaim.set(name, [p]);
+  }
   for (const pv of model.pvs) {
     if (!pv.nfs) continue;
     const claims = claimsOf(pv);
     const ns = claims[0]?.namespace ?? pv.claimRef?.namespace;
-    const users = pods.filter((p) => p.volumes.some((v) => v.claimName && claims.some((c) => c.name === v.claimName &&
-      (c.namespace === p.workload.namespace || !c.namespace || !p.workload.namespace))));
+    const candidates = new Set(claims.flatMap((c) => podsByClaim.get(c.name) ?? []));
+    const users = [...candidates].sort((a, b) => podOrder.get(a)! - podOrder.get(b)!).filter((p) => p.volumes.some((v) => v.claimName &&
+      claims.some((c) => c.name === v.claimName && (c.namespace === p.workload.namespace || !c.namespace || !p.workload.namespace))));
     nfsClients.push({
       kind: 'pv', pods: users, namespace: ns, server: pv.nfs.server, path: pv.nfs.path, options: pv.nfs.mountOptions ?? [],
       services: resolveServer(model, pv.nfs.server, ns), pv,
@@ -250,8 +297,9 @@ function build(model: Model): Topology {
     const s = siteStorage(site);
     return s?.kind === 'host' ? s.path : undefined;
   };
+  const sitesByContainer = groupBy(sites, (s) => s.container);
   const mountsOnVolume = (c: Container, v: Volume | undefined) =>
-    sites.filter((s) => s.container === c && s.volume === v);
+    (sitesByContainer.get(c) ?? []).filter((s) => s.volume === v);
   const isReader = (m: VolumeMount, hostPath: string, root: string): boolean => {
     if (isUnder(root, hostPath)) return true;
     if (!isUnder(hostPath, root) || BROAD_HOST_DIRS.has(root)) return false;
@@ -259,6 +307,13 @@ function build(model: Model): Topology {
     return mountsOnVolume(m.container, m.volume).length === 0;
   };
   const allMounts = pods.flatMap((p) => p.containers.flatMap((c) => c.volumeMounts));
+  // The mounts that can read a host path at all (hostPath volumes, PVs on a host path).
+  const hostMounts = allMounts.filter((m) => hostRoot(m) !== undefined);
+  // Mounts of PVC and NFS storage by store.
+  const mountsByStore = groupBy(allMounts.filter((m) => {
+    const o = storageOf(m);
+    return !!o && (o.kind === 'pvc' || o.kind === 'nfs');
+  }), (m) => storageOf(m)!.store);
   const consumerMemo = new Map<MountSite, VolumeMount[]>();
   const hostPathConsumers = (site: MountSite): VolumeMount[] => {
     let memo = consumerMemo.get(site);
@@ -269,7 +324,7 @@ function build(model: Model): Topology {
     const hp = hostSite(site);
     if (!hp || csiBacked(site.container)) return [];
     const out: VolumeMount[] = [];
-    for (const m of allMounts) {
+    for (const m of hostMounts) {
       if (m.container.pod === site.container.pod) continue;
       const root = hostRoot(m);
       if (root === undefined || !isReader(m, hp, root)) continue;
@@ -299,7 +354,7 @@ function build(model: Model): Topology {
     const s = siteStorage(site);
     if (!s || (s.kind !== 'pvc' && s.kind !== 'nfs')) return [];
     const out: VolumeMount[] = [];
-    for (const m of allMounts) {
+    for (const m of mountsByStore.get(s.store) ?? []) {
       if (m.container.pod.workload === site.container.pod.workload || m.container.sort === 'init') continue;
       // A container that mounts its own things on that volume is a mounter, not a reader.
       if (mountsOnVolume(m.container, m.volume).length) continue;
@@ -324,6 +379,17 @@ function build(model: Model): Topology {
     exportsOf, claimsOf, volumeOf, hostPathConsumers, hostPathProducers, otherPodReaders, cutOff,
     colocated, nfsStore,
   };
+}
+
+function groupBy<T, K>(items: T[], key: (t: T) => K): Map<K, T[]> {
+  const out = new Map<K, T[]>();
+  for (const t of items) {
+    const k = key(t);
+    const list = out.get(k);
+    if (list) list.push(t);
+    else out.set(k, [t]);
+  }
+  return out;
 }
 
 /** The word of a mount op that holds its source (`server:/path`, `remote:`). */
@@ -360,10 +426,13 @@ export function pathSeenBy(t: Topology, m: VolumeMount, path: string): string {
   return normalizePath(`${m.mountPath}/${rel}`);
 }
 
+const sitesByPod = new WeakMap<Topology, Map<Pod, MountSite[]>>();
+
 /** Does `pod` make a mount of its own at this storage path (its own sidecar)? */
 export function mountsItself(t: Topology, pod: Pod, store: Storage): boolean {
-  return t.sites.some((s) => {
-    if (s.container.pod !== pod) return false;
+  let byPod = sitesByPod.get(t);
+  if (!byPod) sitesByPod.set(t, (byPod = groupBy(t.sites, (s) => s.container.pod)));
+  return (byPod.get(pod) ?? []).some((s) => {
     const o = t.siteStorage(s);
     return !!o && o.store === store.store && o.path === store.path;
   });

@@ -31,7 +31,8 @@ export function isIP(s: string): boolean {
 export function resolveServer(model: Model, server: string, ns: string | undefined): Service[] {
   const name = server.trim().replace(/\.$/, '').toLowerCase();
   if (!name) return [];
-  if (isIP(name)) return model.services.filter((s) => s.clusterIP === name);
+  const index = serviceIndex(model);
+  if (isIP(name)) return index.byIP.get(name) ?? [];
   const labels = name.split('.');
   const svcAt = (i: number): Service[] => {
     const rest = labels.slice(i + 1);
@@ -40,13 +41,32 @@ export function resolveServer(model: Model, server: string, ns: string | undefin
     else if (rest.length === 1 || (rest[1] === 'svc' && (rest.length === 2 || rest.slice(2).join('.') === 'cluster.local'))) targetNs = rest[0];
     else if (rest[1] === 'svc') targetNs = rest[0]; // a custom cluster domain
     else return [];
-    return model.services.filter((s) => s.name.toLowerCase() === labels[i] && nsMatch(s.namespace, targetNs));
+    return (index.byName.get(labels[i]!) ?? []).filter((s) => nsMatch(s.namespace, targetNs));
   };
   const direct = svcAt(0);
   if (direct.length) return direct;
   // `pod-0.headless.ns.svc.cluster.local`
   if (labels.length >= 3 && labels[2] !== 'svc') return svcAt(1);
   return [];
+}
+
+/** Services by lower-case name and by clusterIP, in model order (built once per Model). */
+const serviceIndexes = new WeakMap<Model, { byName: Map<string, Service[]>; byIP: Map<string, Service[]> }>();
+function serviceIndex(model: Model): { byName: Map<string, Service[]>; byIP: Map<string, Service[]> } {
+  let index = serviceIndexes.get(model);
+  if (index) return index;
+  index = { byName: new Map(), byIP: new Map() };
+  const add = (m: Map<string, Service[]>, k: string, s: Service) => {
+    const list = m.get(k);
+    if (list) list.push(s);
+    else m.set(k, [s]);
+  };
+  for (const s of model.services) {
+    add(index.byName, s.name.toLowerCase(), s);
+    if (s.clusterIP !== undefined) add(index.byIP, s.clusterIP, s);
+  }
+  serviceIndexes.set(model, index);
+  return index;
 }
 
 export function normalizeExportPath(p: string): string {

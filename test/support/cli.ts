@@ -49,21 +49,25 @@ export function useCli(): void {
   afterAll(() => {
     removeCliBundle();
     for (const d of tmpDirs.splice(0)) {
-      // Read-only files and directories made by tests: make them removable first.
-      try {
-        fs.chmodSync(d, 0o755);
-        for (const f of fs.readdirSync(d, { recursive: true }) as string[]) {
-          try {
-            fs.chmodSync(path.join(d, f), 0o755);
-          } catch { /* a dangling link */ }
-        }
-      } catch { /* already gone */ }
+      makeWritable(d);
       fs.rmSync(d, { recursive: true, force: true });
     }
   });
 }
 
 const tmpDirs: string[] = [];
+
+/**
+ * Read-only directories made by tests: make them removable. Walks with lstat and never
+ * follows a link (readdirSync's `recursive` follows a link to `.` until memory runs out).
+ */
+function makeWritable(dir: string): void {
+  try {
+    if (!fs.lstatSync(dir).isDirectory()) return;
+    fs.chmodSync(dir, 0o755);
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) makeWritable(path.join(dir, e.name));
+  } catch { /* gone already */ }
+}
 
 /** A fresh temp directory, removed after the test file (by useCli's afterAll). */
 export function tmpDir(prefix = 'medialint-'): string {
@@ -95,15 +99,21 @@ export interface CliOptions {
   cwd: string;
   stdin?: string | Uint8Array;
   env?: Record<string, string | undefined>;
-  /** Modules to load with `node --import` before the CLI. */
+  /** More modules to load with `node --import` before the CLI (after deny-network.mjs). */
   preload?: string[];
+  /**
+   * Run under test/support/deny-network.mjs (default true): every CLI call of the hostile,
+   * fix-safety and sandbox suites runs with network and process creation taken away.
+   */
+  sandbox?: boolean;
   timeoutMs?: number;
 }
 
 /** Run the bundled CLI; never rejects (a timeout kills the child and sets timedOut). */
 export function runCli(args: string[], o: CliOptions): Promise<CliRun> {
   const bundle = cliBundle();
-  const nodeArgs = [...(o.preload ?? []).flatMap((p) => ['--import', p]), bundle, ...args];
+  const preload = [...(o.sandbox === false ? [] : [DENY_NETWORK]), ...(o.preload ?? [])];
+  const nodeArgs = [...preload.flatMap((p) => ['--import', p]), bundle, ...args];
   const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, DEBUG: undefined, ...o.env };
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
   const started = Date.now();
@@ -152,6 +162,7 @@ export function expectSane(r: CliRun, codes: number[] = [0, 1]): void {
   expect(codes, `exit ${r.code ?? r.signal}: ${what}`).toContain(r.code);
   expect(r.stderr, `a stack trace: ${what}`).not.toMatch(/^\s+at .+/m);
   expect(r.stderr, `an internal error: ${what}`).not.toMatch(/internal error/);
+  expect(r.stderr, `tried to use the network or run a program: ${what}`).not.toMatch(/medialint-sandbox: DENIED/);
 }
 
 export interface JsonMessage {

@@ -78,7 +78,8 @@ export class Runner {
     if (command.length > 0) return this.runArgv([...command, ...args], 'main');
     // Only `args`: they are appended to the image's ENTRYPOINT.
     const base = input.image === undefined ? undefined : imageBase(input.image);
-    const entry = base === undefined ? undefined : ENTRYPOINTS[base];
+    // Object.hasOwn: the key comes from the input, and `constructor` or `__proto__` must not find Object.prototype's (they crashed the run).
+    const entry = base === undefined || !Object.hasOwn(ENTRYPOINTS, base) ? undefined : ENTRYPOINTS[base];
     if (entry) {
       const word: Word = { text: entry, loc: input.imageNode?.loc, node: input.imageNode };
       return this.runArgv([word, ...args], 'main');

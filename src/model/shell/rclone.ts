@@ -85,7 +85,8 @@ export function recogniseRclone(progWord: Word, args: Word[], cmd: Cmd, out: Run
 
   if (flagOn(named, '--rc') || sub === 'rcd') addRcListeners(sub === 'rcd' ? 'rcd' : 'rc', named, positionals[0], cmd, out);
 
-  if (sub !== undefined && sub in MOUNTS) {
+  // Object.hasOwn: the key comes from the input, and `constructor` or `__proto__` must not find Object.prototype's (they crashed the run).
+  if (sub !== undefined && Object.hasOwn(MOUNTS, sub)) {
     const target = positionals[2];
     const daemon = flagOn(named, '--daemon');
     if (daemon) cmd.background = true; // rclone forks and the command returns
@@ -139,7 +140,7 @@ function serve(positionals: Word[], flags: Flag[], progWord: Word, cmd: Cmd, out
     const l = listenerAt('serve', proto, f, cmd);
     if (l) listeners.push(l);
   }
-  if (addrs.length === 0 && proto in SERVE_DEFAULTS) {
+  if (addrs.length === 0 && Object.hasOwn(SERVE_DEFAULTS, proto)) { // own keys only (see MOUNTS above)
     const d = SERVE_DEFAULTS[proto];
     if (d) listeners.push({ kind: 'serve', proto, host: d.host, port: d.port, implicit: true, flag: undefined, cmd, at: protoWord });
   } else if (addrs.length === 0) {

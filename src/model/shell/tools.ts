@@ -41,7 +41,8 @@ const MOUNT_TABLES = new Set(['/proc/mounts', '/proc/self/mounts', '/etc/mtab', 
 type Recogniser = (c: Call) => Verdict;
 
 export function recognise(c: Call): Verdict {
-  const r = RECOGNISERS[c.prog];
+  // Object.hasOwn: the key comes from the input, and `constructor` or `__proto__` must not find Object.prototype's (they crashed the run).
+  const r = Object.hasOwn(RECOGNISERS, c.prog) ? RECOGNISERS[c.prog] : undefined;
   if (r) return r(c);
   return UTILITIES.has(c.prog) ? 'known' : 'unknown';
 }

@@ -73,7 +73,9 @@ export function unwrap(words: Word[]): Unwrapped {
   let i = 0;
   // Each step moves right, so this ends; the bound only documents that.
   for (let steps = 0; i < words.length && steps <= words.length; steps++) {
-    const rule = WRAPPERS[basename(words[i]!.text)];
+    // Object.hasOwn: the key comes from the input, and `constructor` or `__proto__` must not find Object.prototype's (they crashed the run).
+    const name = basename(words[i]!.text);
+    const rule = Object.hasOwn(WRAPPERS, name) ? WRAPPERS[name] : undefined;
     if (!rule) return { program: i };
     const next = rule(words, i + 1);
     if (next === 'none') return { none: true };
