@@ -173,7 +173,12 @@ function keepComments(edits: TextEdit[], text: string): TextEdit[] {
       continue;
     }
     if (e.start === 0 || text[e.start - 1] === '\n') out.push({ ...e, text: lines.map((l) => l + eol).join('') + e.text });
-    else if (text[e.start] === '\n' || text.startsWith('\r\n', e.start)) out.push({ ...e, text: lines.map((l) => eol + l).join('') + e.text });
+    else if (text[e.start] === '\n' || text.startsWith('\r\n', e.start)) {
+      const kept = lines.map((l) => eol + l).join('');
+      // A new block value starts on its own line: comments go first, below the key. An inline
+      // value (`args: false`) must stay on the key's line, so the comments follow it.
+      out.push({ ...e, text: /^\r?\n/.test(e.text) ? kept + e.text : e.text + kept });
+    }
     else {
       const ls = lineStart(e.start);
       out.push({ file: e.file, start: ls, end: ls, text: lines.map((l) => l + eol).join('') }, e);
