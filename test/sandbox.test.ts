@@ -155,10 +155,10 @@ function kustomizeSample(): string[] {
 }
 
 describe('the CLI under the preload: nothing tries the network or a program', () => {
-  it('every fixture directory, stylish and json', async () => {
+  it('every fixture directory', async () => {
     const dirs = fixtureDirs();
     expect(dirs.length).toBeGreaterThan(10);
-    await runAll(dirs.flatMap((d) => [{ args: [d] }, { args: ['-f', 'json', d] }]));
+    await runAll(dirs.map((d) => ({ args: ['-f', 'json', d] })));
   });
   it('every format, -o, --quiet, --max-warnings, --report-unused-suppressions over all fixtures', async () => {
     const out = tmpDir('medialint-sandbox-out-');
@@ -170,13 +170,12 @@ describe('the CLI under the preload: nothing tries the network or a program', ()
     ]);
     expect(fs.statSync(path.join(out, 'r.sarif')).size).toBeGreaterThan(0);
   });
-  it('--fix-dry-run (with and without suggestions) in every format, and --fix on a copy', async () => {
+  it('--fix-dry-run (with and without suggestions; stylish prints a diff, json and sarif carry the edits), and --fix on a copy', async () => {
     const copy = tmpDir('medialint-sandbox-fix-');
     fs.cpSync(FIXTURES, path.join(copy, 'fixtures'), { recursive: true });
     await runAll([
       { args: ['--fix-dry-run', 'fixtures'] },
-      { args: ['--fix-dry-run', '--suggestions', 'fixtures'] },
-      ...['json', 'sarif', 'github', 'gitlab'].map((f) => ({ args: ['--fix-dry-run', '--suggestions', '-f', f, 'fixtures'] })),
+      ...['json', 'sarif'].map((f) => ({ args: ['--fix-dry-run', '--suggestions', '-f', f, 'fixtures'] })),
       { args: ['--fix', '--suggestions', 'fixtures'], cwd: copy },
     ]);
   });

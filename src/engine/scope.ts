@@ -14,6 +14,8 @@ import { parse as parseYaml } from 'yaml';
 import type { Finding } from './finding.js';
 import { KUSTOMIZATION_NAMES } from '../load/discover.js';
 import { readRegularFile } from '../load/read.js';
+import { parseSource } from '../load/source.js';
+import { toJS } from '../load/ynode.js';
 
 export interface FileScope {
   /** What to lint: the given files, plus the kustomization file of every kustomization that includes one (absolute). */
@@ -65,7 +67,11 @@ export function referencesOf(kustFile: string): { dirs: string[]; files: string[
     // readRegularFile: a kustomization.yaml that is a FIFO would block readFileSync forever.
     const bytes = readRegularFile(kustFile);
     if (!bytes) return out;
-    const v = parseYaml(new TextDecoder().decode(bytes), { logLevel: 'silent' }) as unknown;
+    const text = new TextDecoder().decode(bytes);
+    // The loader's fast path when it covers the file (a pre-commit run reads every
+    // kustomization of the repository); else the yaml package, errors ignored, as before.
+    const sf = text.includes('<<') ? undefined : parseSource(kustFile, text);
+    const v = (sf && !sf.findings.length ? toJS(sf.docs[0]?.node) : parseYaml(text, { logLevel: 'silent' })) as unknown;
     if (!v || typeof v !== 'object' || Array.isArray(v)) return out;
     k = v as Record<string, unknown>;
   } catch {

@@ -126,13 +126,14 @@ const rendered = new Map<string, string | undefined>();
 
 /**
  * Letters, digits, `_`, `-`, `.` and `/`, starting with a letter, and not one of the words
- * YAML 1.1 or 1.2 read as a bool or null (`yes`, `Off`, `y`, `NULL`…): a plain scalar that
- * reads back as itself in both, in block and flow context and as a key.
- * test/render.test.ts checks this against the read-back parse.
+ * YAML 1.1 or 1.2 read as a bool, a null or a number (`yes`, `Off`, `y`, `NULL`, and `e3`:
+ * YAML 1.1 floats need no digits before the exponent): a plain scalar that reads back as
+ * itself in both, in block and flow context and as a key. test/perf-paths.test.ts checks
+ * this against the read-back parse.
  */
 export function isSafeWord(s: string): boolean {
   if (s.length > 200 || !/^[A-Za-z][A-Za-z0-9_./-]*$/.test(s)) return false;
-  return !/^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL)$/.test(s);
+  return !/^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|[eE]-?[0-9_]+)$/.test(s);
 }
 
 /** renderScalar without the cache (the tests compare both). */

@@ -5,9 +5,10 @@ import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import type { Finding } from '../engine/finding.js';
 import { decode, parseSource } from '../load/source.js';
+import { locSpan } from '../load/fast-yaml.js';
 import { readRegularFile } from '../load/read.js';
 import type { Loc, YMap, YNode } from '../load/ynode.js';
-import { get, isMap, isSeq, str } from '../load/ynode.js';
+import { clone, get, isMap, isSeq, str } from '../load/ynode.js';
 import type { RawScalar } from './tree.js';
 import type { Res } from './types.js';
 import { KError } from './types.js';
@@ -156,9 +157,30 @@ export function textOf(ctx: Ctx, abs: string, bytes: Uint8Array, at: Loc | undef
   return d.text;
 }
 
+/**
+ * Parsed documents by file, for the roots of one run that read the same base (every overlay
+ * of a base reads its files): the render changes the nodes it gets, so each caller gets a
+ * copy (Locs shared, as clone does), and the cached documents are never handed out.
+ */
+const parsed = new Map<string, { text: string; docs: YNode[]; findings: Finding[] }>();
+
 /** Parse YAML docs of a file, with parse errors as findings plus a kustomize-error at `at`. */
 export function parseDocs(ctx: Ctx, abs: string, text: string, at: Loc | undefined): YNode[] {
   const display = ctx.display(abs);
+  const key = `${display}\u0000${abs}`;
+  const hit = parsed.get(key);
+  if (hit && hit.text === text) {
+    for (const f of hit.findings) ctx.findings.push(f);
+    return hit.docs.map((d) => clone(d));
+  }
+  const before = ctx.findings.length;
+  const docs = parseDocsUncached(ctx, display, text, at);
+  if (parsed.size >= 1000) parsed.clear();
+  parsed.set(key, { text, docs, findings: ctx.findings.slice(before) });
+  return docs.map((d) => clone(d));
+}
+
+function parseDocsUncached(ctx: Ctx, display: string, text: string, at: Loc | undefined): YNode[] {
   let sf = parseSource(display, text);
   if (sf.docs.length === 0 && sf.findings.some((f) => f.ruleId === 'unrenderable-template')) {
     // The loader skips files that look like Helm templates; kustomize reads them as YAML
@@ -227,8 +249,10 @@ export function normalizeScalars(n: YNode, text: string): void {
     if (n.loc.end >= text.length && !/[\r\n]$/.test(text) && n.value.endsWith('\n')) n.value = n.value.slice(0, -1);
     return;
   }
-  if (n.style !== 'plain' || !n.loc) return;
-  const raw = text.slice(n.loc.start, n.loc.end);
+  // locSpan: the offsets without making a Loc for every scalar of every resource.
+  const span = n.style === 'plain' ? locSpan(n) : undefined;
+  if (!span) return;
+  const raw = text.slice(span.start, span.end);
   const s = n as RawScalar;
   if (typeof n.value === 'string') {
     const ts = timestamp(raw);

@@ -85,6 +85,16 @@ function withLoc<T extends object>(o: T): T {
   return Object.defineProperty(o, 'loc', LOC);
 }
 
+/**
+ * [start, end) of a node's `loc` without making the Loc when it is not made yet (for code
+ * that reads the offsets of every scalar, as kustomize's scalar normalisation does).
+ */
+export function locSpan(n: { loc?: Loc }): { start: number; end: number } | undefined {
+  const o = n as Partial<Located>;
+  if (o[SRC] !== undefined && !(LOC_VALUE in o)) return { start: o[START]!, end: o[END]! };
+  return n.loc;
+}
+
 /** Thrown to leave the fast path; never escapes fastParse. */
 const BAIL = new Error('fast-yaml: not in the fast subset');
 

@@ -54,35 +54,55 @@ const fastCheckSound = Object.values(definitions).every(function sound(n: Schema
   return Object.keys(n).every((k) => KEYWORDS.has(k)) && Object.values(n.properties ?? {}).every(sound) && (!n.items || sound(n.items));
 });
 
+/** A schema node with its $ref followed and its properties in a Map. */
+interface Compiled {
+  props: Map<string, Compiled> | undefined;
+  closed: boolean;
+  items: Compiled | undefined;
+  /** A $ref that leads nowhere: always ask ajv. */
+  broken: boolean;
+}
+const compiledNodes = new Map<SchemaNode, Compiled>();
+function compile(s: SchemaNode): Compiled {
+  let d: SchemaNode | undefined = s;
+  for (let i = 0; d?.$ref && i < 100; i++) d = definitions[d.$ref.slice(d.$ref.lastIndexOf('/') + 1)];
+  if (!d || d.$ref) return { props: undefined, closed: false, items: undefined, broken: true };
+  let c = compiledNodes.get(d);
+  if (c) return c;
+  c = { props: undefined, closed: d.additionalProperties === false, items: undefined, broken: false };
+  compiledNodes.set(d, c);
+  if (d.properties) c.props = new Map(Object.entries(d.properties).map(([k, v]) => [k, compile(v)]));
+  if (d.items) c.items = compile(d.items);
+  return c;
+}
+
 /** Could ajv find an additionalProperties error under `node`? (false: certainly not) */
-function mayHaveUnknownKeys(node: YNode, s: SchemaNode, depth: number): boolean {
-  while (s.$ref) {
-    const d = definitions[s.$ref.slice(s.$ref.lastIndexOf('/') + 1)];
-    if (!d || depth > 100) return true;
-    s = d;
-  }
+function mayHaveUnknownKeys(node: YNode, c: Compiled): boolean {
+  if (c.broken) return true;
   if (node.kind === 'map') {
-    const props = s.properties;
-    if (!props) return s.additionalProperties === false && node.items.length > 0;
+    if (!c.props) return c.closed && node.items.length > 0;
     for (const p of node.items) {
-      const sub = Object.prototype.hasOwnProperty.call(props, p.key) ? props[p.key] : undefined;
+      const sub = c.props.get(p.key);
       if (!sub) {
-        if (s.additionalProperties === false) return true;
+        if (c.closed) return true;
         continue;
       }
-      if (mayHaveUnknownKeys(p.value, sub, depth + 1)) return true;
+      if ((sub.props || sub.items || sub.closed || sub.broken) && mayHaveUnknownKeys(p.value, sub)) return true;
     }
     return false;
   }
-  if (node.kind === 'seq' && s.items) {
-    for (const it of node.items) if (mayHaveUnknownKeys(it, s.items, depth + 1)) return true;
+  if (node.kind === 'seq' && c.items) {
+    for (const it of node.items) if (mayHaveUnknownKeys(it, c.items)) return true;
   }
   return false;
 }
 
-/** Every key under `node` that the `def` schema does not know (`$patch`-style directives aside). */
-export function unknownKeys(node: YMap, def: SchemaDef): UnknownKey[] {
-  if (fastCheckSound && !mayHaveUnknownKeys(node, definitions[def]!, 0)) return [];
+/**
+ * Every key under `node` that the `def` schema does not know (`$patch`-style directives
+ * aside). `fast: false` skips the pre-check (tests compare both).
+ */
+export function unknownKeys(node: YMap, def: SchemaDef, opts: { fast?: boolean } = {}): UnknownKey[] {
+  if (opts.fast !== false && fastCheckSound && !mayHaveUnknownKeys(node, compile(definitions[def]!))) return [];
   const v = validator(def);
   if (v(toJS(node))) return [];
   const out: UnknownKey[] = [];

@@ -44,9 +44,25 @@ interface Frame {
 const isLoopPart = (f: Frame): boolean => (f.kind === 'loop' && (f.part === 'cond' || f.part === 'body')) || (f.kind === 'for' && f.part === 'body');
 const isCondPart = (f: Frame): boolean => (f.kind === 'if' || f.kind === 'loop') && f.part === 'cond';
 
-export function parseScript(script: string): SimpleCommand[] {
-  return new Parser(script, tokenize(script)).run();
+export function parseScript(script: string): readonly SimpleCommand[] {
+  // The same scripts come back in many manifests (a sidecar copied into every app, every
+  // overlay's copy of a base): parse each text once. The result is frozen, as it is shared.
+  const hit = parsed.get(script);
+  if (hit) return hit;
+  const out = new Parser(script, tokenize(script)).run();
+  for (const c of out) {
+    for (const w of c.words) Object.freeze(w);
+    for (const w of c.assigns) Object.freeze(w);
+    Object.freeze(c.words);
+    Object.freeze(c.assigns);
+    Object.freeze(c);
+  }
+  Object.freeze(out);
+  if (parsed.size >= 5000) parsed.clear();
+  parsed.set(script, out);
+  return out;
 }
+const parsed = new Map<string, readonly SimpleCommand[]>();
 
 class Parser {
   private out: SimpleCommand[] = [];
