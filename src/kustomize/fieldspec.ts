@@ -1,7 +1,7 @@
 // kustomize field specs: which paths of which kinds a builtin transformer touches, and the
 // walker that visits (and optionally creates) those paths (api/filters/fieldspec).
 import type { Loc, YMap, YNode } from '../load/ynode.js';
-import { isMap, isSeq } from '../load/ynode.js';
+import { get, isMap, isSeq, str } from '../load/ynode.js';
 import { field, isNull, map, scalar } from './tree.js';
 import type { Gvk } from './types.js';
 import { gvkOfNode, KError } from './types.js';
@@ -35,6 +35,9 @@ export function splitPath(path: string, delim = '/'): string[] {
 }
 
 export function fsMatchesNode(fs: FieldSpec, node: YMap): boolean {
+  // Asked for every resource and every builtin spec: the kind alone rules most out.
+  if (!fs.kind && !fs.group && !fs.version) return true;
+  if (fs.kind && str(get(node, 'kind')) !== fs.kind) return false;
   const g = gvkOfNode(node);
   return fsMatchesGvk(fs, g);
 }
@@ -52,11 +55,15 @@ export function fsMatchesGvk(fs: FieldSpec, g: Gvk): boolean {
  */
 export function applyFieldSpec(res: YMap, fs: FieldSpec, set: Setter, createKind?: 'scalar' | 'map', createLoc?: Loc): void {
   if (!fsMatchesNode(fs, res)) return;
-  const path = splitPath(fs.path);
+  let path = splitPaths.get(fs.path);
+  if (!path) splitPaths.set(fs.path, (path = splitPath(fs.path)));
   walk(res, path, fs, set, createKind, createLoc, { node: res, replace: () => undefined });
 }
 
-function walk(obj: YNode, path: string[], fs: FieldSpec, set: Setter, createKind: 'scalar' | 'map' | undefined, loc: Loc | undefined, slot: Slot): void {
+/** splitPath of each field spec path (a few hundred builtin ones, used for every resource). */
+const splitPaths = new Map<string, readonly string[]>();
+
+function walk(obj: YNode, path: readonly string[], fs: FieldSpec, set: Setter, createKind: 'scalar' | 'map' | undefined, loc: Loc | undefined, slot: Slot): void {
   if (path.length === 0) {
     set(slot);
     return;
