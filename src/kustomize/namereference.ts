@@ -8,7 +8,7 @@ import { applyFieldSpec } from './fieldspec.js';
 import type { ResMap } from './resmap.js';
 import { field, fieldValue, rawText, scalar } from './tree.js';
 import type { Gvk, Res, ResId } from './types.js';
-import { curId, effectiveNs, gvkSelected, idHuman, KError, NOT_NAMESPACED, orgId, prevIdsOf } from './types.js';
+import { curId, effectiveNs, gvkSelected, idHuman, KError, NOT_NAMESPACED, prevIdsOf } from './types.js';
 
 type Ref = [path: string, kind: string, group?: string, version?: string];
 interface BackRef {
@@ -219,65 +219,102 @@ const NAME_REFERENCE: BackRef[] = [
   ] },
 ];
 
+/**
+ * What the name references of one build need of every resource, worked out once: setting
+ * references never changes a resource's own ids. The candidates for a reference are looked
+ * up by the old name they must have had, so the work grows with the references, not with
+ * references × resources.
+ */
+interface Ids {
+  cur: Map<Res, ResId>;
+  org: Map<Res, ResId>;
+  prev: Map<Res, ResId[]>;
+  /** Resources by the names of their previous ids, in list order (a referral must have been renamed). */
+  byPrevName: Map<string, Res[]>;
+  /** Resources by the effective namespace of their original id, in list order. */
+  byOrgNs: Map<string, Res[]>;
+}
+
+/** Membership in the subset of the resources a referrer could refer to. */
+type Pool = (r: Res) => boolean;
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const l = m.get(k);
+  if (l) l.push(v);
+  else m.set(k, [v]);
+}
+
 export function fixNameReferences(rm: ResMap): void {
   const resources = rm.list;
-  const orgIds = resources.map(orgId);
+  const ix: Ids = { cur: new Map(), org: new Map(), prev: new Map(), byPrevName: new Map(), byOrgNs: new Map() };
+  const byOrgKind = new Map<string, Res[]>();
+  for (const r of resources) {
+    const prev = prevIdsOf(r);
+    const org = prev.length ? prev[0]! : curId(r);
+    ix.cur.set(r, curId(r));
+    ix.org.set(r, org);
+    ix.prev.set(r, prev);
+    for (const n of new Set(prev.map((id) => id.name))) push(ix.byPrevName, n, r);
+    push(ix.byOrgNs, effectiveNs(org), r);
+    push(byOrgKind, org.kind, r);
+  }
   const filters = new Map<Res, { fs: FieldSpec; target: Partial<Gvk> }[]>();
   for (const br of NAME_REFERENCE) {
     for (const [path, kind, group, version] of br.referrers) {
       const sel = { kind, group: group || undefined, version: version || undefined };
-      resources.forEach((r, i) => {
-        if (!gvkSelected(orgIds[i]!, sel)) return;
+      // Every referrer spec names a kind: only resources of that kind can be selected.
+      for (const r of byOrgKind.get(kind) ?? []) {
+        if (!gvkSelected(ix.org.get(r)!, sel)) continue;
         const list = filters.get(r) ?? [];
         list.push({ fs: { path }, target: br.target });
         filters.set(r, list);
-      });
+      }
     }
   }
-  // Setting references never changes a resource's own id: work the ids out once.
-  const ids = new Map(resources.map((r) => [r, curId(r)]));
   for (const [referrer, list] of filters) {
-    const candidates = subsetReferencedBy(rm, referrer, ids);
+    const pool = subsetReferencedBy(referrer, ix);
     for (const f of list) {
-      applyFieldSpec(referrer.node, f.fs, (slot) => setRef(slot.node, slot.replace, referrer, f.fs.path, f.target, candidates));
+      applyFieldSpec(referrer.node, f.fs, (slot) => setRef(slot.node, slot.replace, referrer, f.fs.path, f.target, pool, ix));
     }
   }
 }
 
-function setRef(node: YNode, replace: (n: YNode) => void, referrer: Res, path: string, target: Partial<Gvk>, candidates: Res[]): void {
+function setRef(node: YNode, replace: (n: YNode) => void, referrer: Res, path: string, target: Partial<Gvk>, pool: Pool, ix: Ids): void {
   if (isScalar(node)) {
     if (node.value === null) return;
-    setScalar(node, replace, referrer, path, target, candidates);
-  } else if (isMap(node)) setMapping(node, referrer, path, target, candidates);
+    setScalar(node, replace, referrer, path, target, pool, ix);
+  } else if (isMap(node)) setMapping(node, referrer, path, target, pool, ix);
   else if (isSeq(node)) {
     node.items.forEach((el, i) => {
-      if (isScalar(el)) setScalar(el, (n) => (node.items[i] = n), referrer, path, target, candidates);
-      else if (isMap(el)) setMapping(el, referrer, path, target, candidates);
+      if (isScalar(el)) setScalar(el, (n) => (node.items[i] = n), referrer, path, target, pool, ix);
+      else if (isMap(el)) setMapping(el, referrer, path, target, pool, ix);
       else throw new KError(`name reference at '${path}' of ${idHuman(curId(referrer))}: expected a string or a map.`, el.loc);
     });
   }
 }
 
-function setScalar(node: YNode, replace: (n: YNode) => void, referrer: Res, path: string, target: Partial<Gvk>, candidates: Res[]): void {
+function setScalar(node: YNode, replace: (n: YNode) => void, referrer: Res, path: string, target: Partial<Gvk>, pool: Pool, ix: Ids): void {
   const old = rawText(node);
-  const referral = selectReferral(old, candidates, referrer, path, target, false);
+  const referral = selectReferral(old, pool, referrer, path, target, false, ix);
   if (!referral || rawText(nameNode(referral)) === old) return;
   const nn = nameNode(referral)!;
   replace(scalar(rawText(nn), nn.loc));
 }
 
-function setMapping(node: YMap, referrer: Res, path: string, target: Partial<Gvk>, candidates: Res[]): void {
+function setMapping(node: YMap, referrer: Res, path: string, target: Partial<Gvk>, pool: Pool, ix: Ids): void {
   const np = field(node, 'name');
   if (!np) throw new KError(`name reference at '${path}' of ${idHuman(curId(referrer))} has no 'name' field.`, node.loc);
-  let cands = candidates;
+  let cands = pool;
   const nsp = field(node, 'namespace');
   if (nsp) {
     const ns = rawText(nsp.value);
-    const byOrg = cands.filter((r) => effectiveNs(orgId(r)) === ns && effectiveNs(orgId(r)) !== NOT_NAMESPACED);
-    cands = byOrg.length ? byOrg : cands.filter((r) => effectiveNs(curId(r)) === ns && effectiveNs(curId(r)) !== NOT_NAMESPACED);
+    const inNs = (id: ResId) => effectiveNs(id) === ns && effectiveNs(id) !== NOT_NAMESPACED;
+    // The candidates whose original id is in that namespace, if there are any; else those now in it.
+    const byOrg = (r: Res) => pool(r) && inNs(ix.org.get(r)!);
+    cands = (ix.byOrgNs.get(ns) ?? []).some(byOrg) ? byOrg : (r: Res) => pool(r) && inNs(ix.cur.get(r)!);
   }
   const old = rawText(np.value);
-  const referral = selectReferral(old, cands, referrer, path, target, true);
+  const referral = selectReferral(old, cands, referrer, path, target, true, ix);
   if (!referral) return;
   const refNs = rawText(fieldValue(fieldValue(referral.node, 'metadata'), 'namespace'));
   const nn = nameNode(referral)!;
@@ -320,17 +357,18 @@ function prefixSuffixEquals(r: Res, o: Res, allowEmpty: boolean): boolean {
   return sameEnding(r.prefixes, o.prefixes) && sameEnding(r.suffixes, o.suffixes);
 }
 
-function selectReferral(oldName: string, candidates: Res[], referrer: Res, path: string, target: Partial<Gvk>, withNs: boolean): Res | undefined {
-  let c = candidates.filter((r) => prevIdsOf(r).some((id) => id.name === oldName));
-  c = c.filter((r) => prevIdsOf(r).some((id) => gvkSelected(id, target)));
+function selectReferral(oldName: string, pool: Pool, referrer: Res, path: string, target: Partial<Gvk>, withNs: boolean, ix: Ids): Res | undefined {
+  // The candidates with a previous id named oldName (in list order), then kustomize's filters.
+  let c = (ix.byPrevName.get(oldName) ?? []).filter(pool);
+  c = c.filter((r) => ix.prev.get(r)!.some((id) => gvkSelected(id, target)));
   if (path.endsWith('roleRef/name')) {
     const g = roleRefGvk(referrer);
-    if (g) c = c.filter((r) => prevIdsOf(r).some((id) => gvkSelected(id, g)));
+    if (g) c = c.filter((r) => ix.prev.get(r)!.some((id) => gvkSelected(id, g)));
   }
-  const refId = curId(referrer);
+  const refId = ix.cur.get(referrer)!;
   if (!refId.clusterScoped) {
     c = c.filter((r) => {
-      const id = curId(r);
+      const id = ix.cur.get(r)!;
       return id.clusterScoped || id.kind === 'ServiceAccount' || effectiveNs(id) === effectiveNs(refId);
     });
   }
@@ -349,17 +387,16 @@ function selectReferral(oldName: string, candidates: Res[], referrer: Res, path:
   );
 }
 
-/** resWrangler.SubsetThatCouldBeReferencedByResource. */
-function subsetReferencedBy(rm: ResMap, referrer: Res, ids: Map<Res, ResId>): Res[] {
-  const rid: ResId = ids.get(referrer) ?? curId(referrer);
-  if (rid.clusterScoped) return rm.list;
+/** resWrangler.SubsetThatCouldBeReferencedByResource, as a membership test. */
+function subsetReferencedBy(referrer: Res, ix: Ids): Pool {
+  const rid = ix.cur.get(referrer)!;
+  if (rid.clusterScoped) return () => true;
   const rbNs = roleBindingNamespaces(referrer);
-  return rm.list.filter((t) => {
-    const id = ids.get(t) ?? curId(t);
-    if (id.clusterScoped) return true;
-    if (effectiveNs(id) === effectiveNs(rid)) return true;
-    return rbNs.has(id.namespace);
-  });
+  const ns = effectiveNs(rid);
+  return (t) => {
+    const id = ix.cur.get(t)!;
+    return id.clusterScoped || effectiveNs(id) === ns || rbNs.has(id.namespace);
+  };
 }
 
 function roleBindingNamespaces(r: Res): Set<string> {

@@ -81,9 +81,11 @@ export function renderChecked(rootDir: string, opts: RenderOptions): { result: R
   patchTargetHooks.onTarget = (t, rm, selected) => {
     const loc = t.nameLoc ?? t.loc;
     const what = t.kind ?? 'resource';
-    const names = kindNames(rm, t);
+    // Worked out only when a target is suspect: a search of every resource per patch.
+    let known: string[] | undefined;
+    const names = () => (known ??= kindNames(rm, t));
     if (selected.length === 0) {
-      const meant = t.name ? names.filter((n) => alternatives(t.name!).some((a) => isLiteral(a) && (n.startsWith(a) || a.startsWith(n)))) : [];
+      const meant = t.name ? names().filter((n) => alternatives(t.name!).some((a) => isLiteral(a) && (n.startsWith(a) || a.startsWith(n)))) : [];
       report(
         loc,
         `This patch target (${describe(t)}) selects no resource, so kustomize applies nothing and reports nothing` +
@@ -100,7 +102,7 @@ export function renderChecked(rootDir: string, opts: RenderOptions): { result: R
       if (!isLiteral(a) || !a) continue;
       const one = compileSelector({ ...t, name: a });
       if (rm.select(one).length) continue;
-      const longer = names.filter((n) => n.startsWith(a) && n !== a);
+      const longer = names().filter((n) => n.startsWith(a) && n !== a);
       if (!longer.length) continue;
       report(
         loc,

@@ -14,7 +14,7 @@ import type { ResMap } from './resmap.js';
 import { compileSelector } from './selector.js';
 import { deepClone, field, fieldValue, jsonNormalize, rawText, relocate, removeField, setField } from './tree.js';
 import type { Res } from './types.js';
-import { curId, idHuman, KError, orgId, storePreviousId } from './types.js';
+import { curId, idHuman, KError, nameOf, orgId, storePreviousId } from './types.js';
 
 /** Observers of patch targets (used by the kustomize-patch-target check). */
 export const patchTargetHooks: { onTarget?: (target: SelectorArg, rm: ResMap, selected: Res[]) => void } = {};
@@ -115,17 +115,18 @@ function applySm(res: Res, patch: SmPatch, at: Loc | undefined): void {
 
 /** resWrangler.ApplySmPatch: a copy of the patch, with the target's apiVersion, on each selected resource. */
 function applySmToSelected(rm: ResMap, selected: Set<Res>, patch: SmPatch, at: Loc | undefined): void {
-  const kept: Res[] = [];
-  for (const res of rm.list) {
-    if (selected.has(res)) {
-      const copy = deepClone(patch.node);
-      const av = field(res.node, 'apiVersion');
-      if (av) setField(copy, 'apiVersion', deepClone(av.value), av.keyLoc);
-      applySm(res, { ...patch, node: copy }, at);
-    }
-    if (!res.deleted) kept.push(res);
+  // `selected` is in list order (rm.select, or one resource): patch those, not the whole list.
+  let deleted = false;
+  for (const res of selected) {
+    const copy = deepClone(patch.node);
+    const av = field(res.node, 'apiVersion');
+    if (av) setField(copy, 'apiVersion', deepClone(av.value), av.keyLoc);
+    const name = nameOf(res.node);
+    applySm(res, { ...patch, node: copy }, at);
+    deleted ||= !!res.deleted;
+    if (nameOf(res.node) !== name) rm.invalidate();
   }
-  rm.list = kept;
+  if (deleted) rm.list = rm.list.filter((r) => !r.deleted);
 }
 
 function smPatchesFrom(docs: YNode[], display: string, at: Loc | undefined, options: Record<string, boolean>): SmPatch[] {
@@ -200,24 +201,31 @@ export function patches(ldr: Loader, k: Kustomization, rm: ResMap, p: PatchArg):
     applySmToSelected(rm, selected, sm[0]!, at);
     return;
   }
+  let deleted = rm.list.some((r) => r.deleted);
   for (const patch of sm) {
-    if (rm.list.some((r) => r.deleted)) {
+    if (deleted) {
       throw new KError('kustomize v5.5.0 crashes on a patches entry that holds several patches when one of them deletes a resource ($patch: delete); put each patch in its own entry.', at);
     }
     const target = rm.getById(orgId(newRes(patch.node)), at, 'the strategic merge patch for');
+    const name = nameOf(target.node);
     applySm(target, patch, at);
+    deleted = !!target.deleted;
+    if (nameOf(target.node) !== name) rm.invalidate();
   }
 }
 
 function applyJson(rm: ResMap, target: SelectorArg, ops: JsonOp[], storePrev: boolean, at: Loc | undefined): void {
   for (const res of selectTarget(rm, target)) {
     if (storePrev) storePreviousId(res);
+    const name = nameOf(res.node);
     try {
       applyJsonPatch(res.node, ops);
       jsonNormalize(res.node);
     } catch (e) {
       if (e instanceof KError) throw new KError(`${e.message} (in ${idHuman(curId(res))})`, e.loc ?? at);
       throw e;
+    } finally {
+      if (nameOf(res.node) !== name) rm.invalidate();
     }
   }
 }

@@ -49,6 +49,7 @@ export function render(rootDir: string, opts: RenderOptions): RenderResult {
       const np = field(meta, 'name')!;
       np.value = scalar(`${rawText(np.value)}-${h}`, np.value.loc);
     }
+    rm.invalidate();
     guard(() => fixNameReferences(rm), undefined);
     rm.list = rm.list.filter((r) => {
       const a = fieldValue(fieldValue(r.node, 'metadata'), 'annotations');
@@ -89,10 +90,7 @@ export function isRemote(s: string): boolean {
 
 function accumulateTarget(ldr: Loader, k: Kustomization, ra: ResMap): ResMap {
   accumulateResources(ldr, k, ra);
-  for (const g of [...k.configMapGenerator, ...k.secretGenerator]) {
-    const r = guard(() => generate(ldr, k, g), g.loc);
-    ra.absorb(r, g.loc);
-  }
+  ra.absorbEach([...k.configMapGenerator, ...k.secretGenerator], (g) => guard(() => generate(ldr, k, g), g.loc), (g) => g.loc);
   for (const c of k.components) {
     if (isRemote(c.value)) {
       if (c.loc) ldr.ctx.warn('kustomize-unsupported', c.loc, `remote component '${c.value}' is not fetched by medialint (no network); the rest is rendered without it. Use --kustomize=kubectl to render it.`);
@@ -147,21 +145,24 @@ function accumulateResources(ldr: Loader, k: Kustomization, ra: ResMap): void {
 }
 
 function runTransformers(ldr: Loader, k: Kustomization, ra: ResMap): void {
-  const step = (f: () => void, at: Loc | undefined) => {
+  // `keepsNames`: the step renames nothing, or tells `ra` itself (the patches): the name
+  // index of `ra` stays valid. After any other step it is built again on the next lookup.
+  const step = (f: () => void, at: Loc | undefined, keepsNames = false) => {
     guard(f, at);
     ra.dropEmpties();
+    if (!keepsNames) ra.invalidate();
   };
-  step(() => patchesStrategicMerge(ldr, k, ra), k.patchesStrategicMerge[0]?.loc);
-  for (const p of k.patches) step(() => patches(ldr, k, ra, p), p.loc);
-  if (k.namespace) step(() => namespaceTransform(ra, k.namespace!), k.namespace.loc);
+  step(() => patchesStrategicMerge(ldr, k, ra), k.patchesStrategicMerge[0]?.loc, true);
+  for (const p of k.patches) step(() => patches(ldr, k, ra, p), p.loc, true);
+  if (k.namespace) step(() => namespaceTransform(ra, k.namespace!), k.namespace.loc); // renames Namespace objects
   if (k.namePrefix) step(() => prefixSuffixTransform(ra, k.namePrefix!, 'prefix'), k.namePrefix.loc);
   if (k.nameSuffix) step(() => prefixSuffixTransform(ra, k.nameSuffix!, 'suffix'), k.nameSuffix.loc);
-  for (const l of k.labels) step(() => labelsTransform(ra, l), l.loc);
-  step(() => commonLabelsTransform(ra, k), k.commonLabelsLoc);
-  step(() => annotationsTransform(ra, k), k.commonAnnotationsLoc);
-  for (const p of k.patchesJson6902) step(() => patchesJson6902(ldr, ra, p), p.loc);
-  for (const r of k.replicas) step(() => replicasTransform(ra, r), r.loc);
-  for (const i of k.images) step(() => imagesTransform(ra, i), i.loc);
+  for (const l of k.labels) step(() => labelsTransform(ra, l), l.loc, true);
+  step(() => commonLabelsTransform(ra, k), k.commonLabelsLoc, true);
+  step(() => annotationsTransform(ra, k), k.commonAnnotationsLoc, true);
+  for (const p of k.patchesJson6902) step(() => patchesJson6902(ldr, ra, p), p.loc, true);
+  for (const r of k.replicas) step(() => replicasTransform(ra, r), r.loc, true);
+  for (const i of k.images) step(() => imagesTransform(ra, i), i.loc, true);
   if (k.replacements.length) {
     const reps = loadReplacements(ldr, k);
     step(() => applyReplacements(ra, reps), k.replacements[0]!.loc);

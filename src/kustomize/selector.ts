@@ -5,7 +5,7 @@ import { get, isMap } from '../load/ynode.js';
 import type { SelectorArg } from './kustfile.js';
 import { nodeText } from './tree.js';
 import type { Res } from './types.js';
-import { curId, effectiveNs, gvkOfNode, KError, orgId } from './types.js';
+import { curId, effectiveNs, gvkOfNode, KError, nameOf, orgId } from './types.js';
 
 interface Requirement {
   key: string;
@@ -116,14 +116,20 @@ export function compileSelector(s: SelectorArg): CompiledSelector {
 
 /** resWrangler.Select's test for one resource (current or original name/namespace). */
 export function selects(c: CompiledSelector, r: Res): boolean {
-  const cur = curId(r);
-  const org = orgId(r);
-  if (c.namespace && !c.namespace.test(effectiveNs(org)) && !c.namespace.test(effectiveNs(cur))) return false;
-  if (c.name && !c.name.test(org.name) && !c.name.test(cur.name)) return false;
+  // Every test is pure: the cheap ones first (a patch target is tried on every resource).
   const g = gvkOfNode(r.node);
+  if (c.kind && !c.kind.test(g.kind)) return false;
+  if (c.name) {
+    const name = nameOf(r.node);
+    if (!c.name.test(name) && !c.name.test(r.prevIds.length ? r.prevIds[0]!.name : name)) return false;
+  }
+  if (c.namespace) {
+    const cur = curId(r);
+    const org = orgId(r);
+    if (!c.namespace.test(effectiveNs(org)) && !c.namespace.test(effectiveNs(cur))) return false;
+  }
   if (c.group && !c.group.test(g.group)) return false;
   if (c.version && !c.version.test(g.version)) return false;
-  if (c.kind && !c.kind.test(g.kind)) return false;
   if (!matchesSelector(c.arg.labelSelector, metaMap(r.node, 'labels'))) return false;
   if (!matchesSelector(c.arg.annotationSelector, metaMap(r.node, 'annotations'))) return false;
   return true;

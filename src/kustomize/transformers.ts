@@ -119,7 +119,7 @@ export function annotationsTransform(rm: ResMap, k: Kustomization): void {
 export function replicasTransform(rm: ResMap, rep: ReplicaArg): void {
   let found = false;
   for (const fs of REPLICAS) {
-    const list = rm.byAnyId((id) => id.name === rep.name && gvkSelected(id, fs));
+    const list = rm.byAnyIdNamed(rep.name, (id) => id.name === rep.name && gvkSelected(id, fs));
     if (!list.length) continue;
     found = true;
     for (const r of list) {
