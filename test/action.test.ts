@@ -4,11 +4,11 @@
 // checkout. Annotations are workflow commands on stdout.
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ROOT } from './helpers.js';
+import { tmpDir, tmpTree, useTmpDirs } from './support/tmp.js';
 import { annotationOf, buildSummary, pickAnnotations } from '../src/action/run.js';
 import type { Finding, Severity } from '../src/engine/finding.js';
 
@@ -92,13 +92,10 @@ interface Run {
   workspace: string;
 }
 
+useTmpDirs();
+
 function workspace(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'medialint-action-'));
-  for (const [f, t] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
-    writeFileSync(path.join(dir, f), t);
-  }
-  return dir;
+  return tmpTree(files, 'medialint-action-');
 }
 
 /** `name<<DELIM\nvalue\nDELIM` records of a GITHUB_OUTPUT file. */
@@ -111,7 +108,7 @@ function parseOutputs(text: string): Record<string, string> {
 
 function runAction(files: Record<string, string>, inputs: Record<string, string>): Run {
   const ws = workspace(files);
-  const runnerTemp = mkdtempSync(path.join(tmpdir(), 'medialint-runner-'));
+  const runnerTemp = tmpDir('medialint-runner-');
   const outFile = path.join(runnerTemp, 'output');
   const summaryFile = path.join(runnerTemp, 'summary');
   writeFileSync(outFile, '');

@@ -1,7 +1,6 @@
 // The command line as users run it: exit codes, options, formats, subcommands (SPEC §3).
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import _Ajv2020 from 'ajv/dist/2020.js';
@@ -9,9 +8,12 @@ import _addFormats from 'ajv-formats';
 import { main, type Io } from '../src/cli/main.js';
 import { RULES } from '../rules/index.js';
 import { ROOT, SHARED } from './helpers.js';
+import { tmpDir, useTmpDirs } from './support/tmp.js';
 
 const Ajv2020 = _Ajv2020 as unknown as typeof _Ajv2020.default;
 const addFormats = _addFormats as unknown as typeof _addFormats.default;
+
+useTmpDirs();
 
 async function run(args: string[], opts: { cwd?: string; stdin?: string; env?: Record<string, string> } = {}) {
   let stdout = '';
@@ -93,7 +95,7 @@ describe('options', () => {
     expect(r.stdout.startsWith('apps/sonarr.yaml\n')).toBe(true);
   });
   it('-o writes the report to a file', async () => {
-    const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'ml-cli-')), 'report.sarif');
+    const out = path.join(tmpDir('ml-cli-'), 'report.sarif');
     const r = await run([EXAMPLE, '-f', 'sarif', '-o', out]);
     expect(r.stdout).toBe('');
     expect(JSON.parse(readFileSync(out, 'utf8')).version).toBe('2.1.0');
@@ -182,7 +184,7 @@ describe('SARIF over the real corpus', () => {
 
 describe('init', () => {
   it('writes a starter config that medialint accepts', async () => {
-    const cwd = mkdtempSync(path.join(os.tmpdir(), 'ml-init-'));
+    const cwd = tmpDir('ml-init-');
     expect((await run(['init'], { cwd })).code).toBe(0);
     writeFileSync(path.join(cwd, 'p.yaml'), GOOD);
     expect((await run(['p.yaml'], { cwd })).code).toBe(0);

@@ -5,9 +5,10 @@ import path from 'node:path';
 import { SHARED, lint, lintText } from './helpers.js';
 import { defaultConfig } from '../src/engine/config.js';
 import { RULES } from '../rules/index.js';
-import { mermaidText, renderGraph } from '../src/topology/graph.js';
+import { buildGraph, mermaidText, renderGraph, renderText, type Graph, type GraphEdge } from '../src/topology/graph.js';
 import { graphCommand } from '../src/topology/graph-command.js';
 import type { Io } from '../src/cli/main.js';
+import type { Workload } from '../src/model/types.js';
 
 const SMALL = `apiVersion: apps/v1
 kind: Deployment
@@ -126,6 +127,57 @@ describe('graph text form', () => {
         -> Service dfs: port 2049
           x PV dfs: PersistentVolume dfs.media.svc.cluster.local:/srv/dfs  [rclone-nfs-export-root]
 `);
+  });
+
+  it('prints a node reached again once, then "(see above)": one line per edge', () => {
+    // The same Service and PV in several files (as in a directory of fixtures): every Service
+    // object adds an edge to the one Service node, and every PV one to the one PV node.
+    const [head, svc, pv] = SMALL.split('---\n').slice(3);
+    const k = 6;
+    const r = lintText([head, ...Array.from({ length: k }, () => `${svc}---\n${pv}`)].join('---\n'), 'dup.yaml', topologyConfig());
+    const g = buildGraph(r.model, r.findings);
+    const lines = renderText(g).trimEnd().split('\n');
+    // namespace, workload, flow head, then each edge once (the old walk printed every path: 226 lines).
+    expect(lines).toHaveLength(3 + g.edges.length);
+    expect(lines.filter((l) => l === '        -> Service dfs: port 2049')).toHaveLength(1);
+    expect(lines.filter((l) => l === '        -> Service dfs: port 2049  (see above)')).toHaveLength(k - 1);
+    expect(lines.filter((l) => l.startsWith('          x PV dfs: ')).length).toBeGreaterThanOrEqual(k);
+  });
+
+  it('visits each edge once on a wide, deep graph (by construction, not by timing)', () => {
+    // 200 layers of 3 nodes, each node wired to every node of the next layer, plus a parallel
+    // edge and an edge back up (a cycle): 3^200 paths from the head, 1,796 edges.
+    const layers = 200;
+    const width = 3;
+    const workload = { kind: 'Deployment', name: 'wide', namespace: 'deep' } as unknown as Workload;
+    const g: Graph = { nodes: [{ id: 'head', kind: 'container', label: 'Deployment/wide c', ns: 'deep' }], edges: [], flows: [{ ns: 'deep', workload, head: 'head', title: 'rclone mount r: /m' }] };
+    const id = (l: number, i: number) => `n${l}_${i}`;
+    const edge = (from: string, to: string, label = ''): GraphEdge => ({ from, to, label, flow: 0, rules: [], cut: false, anchors: [], via: [] });
+    for (let l = 0; l < layers; l++) for (let i = 0; i < width; i++) g.nodes.push({ id: id(l, i), kind: 'storage', label: `node ${l}.${i}`, ns: 'deep' });
+    for (let i = 0; i < width; i++) g.edges.push(edge('head', id(0, i)));
+    for (let l = 0; l + 1 < layers; l++) {
+      for (let i = 0; i < width; i++) for (let j = 0; j < width; j++) g.edges.push(edge(id(l, i), id(l + 1, j), `${l}`));
+    }
+    g.edges.push(edge(id(5, 0), id(6, 0), 'parallel'));
+    g.edges.push(edge(id(9, 0), id(3, 0), 'back'));
+    const lines = renderText(g).trimEnd().split('\n');
+    // At most one line per edge after the namespace, workload and flow head lines.
+    expect(lines.length).toBeLessThanOrEqual(3 + g.edges.length);
+    // The edge back up is met on the first path down, where it closes a cycle: not printed.
+    expect(lines.some((x) => x.endsWith(': back'))).toBe(false);
+    expect(lines.filter((x) => x.endsWith(': parallel  (see above)'))).toHaveLength(1);
+    // Every node with something under it is expanded once: printed once without "(see above)"
+    // (a leaf has nothing to refer back to and is printed plainly for each edge into it).
+    const plain = new Map<string, number>();
+    for (const x of lines.slice(3)) {
+      const m = /^ *-> (node \d+\.\d+)(?::|$)/.exec(x);
+      expect(m, x).not.toBeNull();
+      if (!x.endsWith('  (see above)')) plain.set(m![1]!, (plain.get(m![1]!) ?? 0) + 1);
+    }
+    for (const n of g.nodes.slice(1, 1 + (layers - 1) * width)) expect(plain.get(n.label), n.label).toBe(1);
+    expect(plain.get(`node ${layers - 1}.2`)).toBe(width);
+    // The first path goes all the way down.
+    expect(lines[3 + layers - 1]).toBe(`${'  '.repeat(layers + 2)}-> node ${layers - 1}.0: ${layers - 2}`);
   });
 
   it('says so when there is nothing to draw', () => {

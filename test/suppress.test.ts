@@ -1,8 +1,7 @@
 // Suppressions (SPEC §5): the three comment forms, the annotation, kustomize bases, and
 // --report-unused-suppressions.
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { lintFiles, lintPaths } from '../src/engine/lint.js';
 import { defaultConfig } from '../src/engine/config.js';
@@ -11,43 +10,16 @@ import { parseSource, makeLoc } from '../src/load/source.js';
 import type { Finding } from '../src/engine/finding.js';
 import { RULES } from '../rules/index.js';
 import { ROOT } from './helpers.js';
+import { BIDI, INVALID, findingKeys, twoErrorPod as pod } from './support/two-errors.js';
+import { tmpTree, useTmpDirs } from './support/tmp.js';
 
-const INVALID = 'invalid-mount-propagation';
-const BIDI = 'bidirectional-requires-privileged';
-
-/** Two containers: line 14 holds an invalid-mount-propagation error, line 20 a bidirectional-requires-privileged one. */
-function pod(name = 'app', annotations = ''): string {
-  return `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: ${name}
-${annotations}spec:
-  template:
-    spec:
-      containers:
-        - name: a
-          image: busybox
-          volumeMounts:
-            - name: m
-              mountPath: /m
-              mountPropagation: hostToContainer
-        - name: b
-          image: rclone/rclone
-          volumeMounts:
-            - name: m
-              mountPath: /m
-              mountPropagation: Bidirectional
-      volumes:
-        - name: m
-          emptyDir: {}
-`;
-}
+useTmpDirs();
 
 function lint(text: string, reportUnused = false) {
   return lintFiles([], { cwd: ROOT, config: defaultConfig(), rules: RULES, stdin: { text, filename: 'test.yaml' }, reportUnusedSuppressions: reportUnused }).findings;
 }
 
-const lines = (fs: Finding[]) => fs.map((f) => `${f.loc.line} ${f.ruleId}`);
+const lines = (fs: Finding[]) => findingKeys(fs);
 
 /** Inserts `text` as a new line before line `n` (1-based). */
 function insertLine(src: string, n: number, text: string): string {
@@ -243,13 +215,12 @@ describe('suppressions in a kustomize base', () => {
 
   const haveKustomize = existsSync(path.join(ROOT, 'src/kustomize/index.ts'));
   it.skipIf(!haveKustomize)('end to end: a comment in the base silences the rendered finding', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'medialint-suppress-'));
-    mkdirSync(path.join(dir, 'base'));
-    mkdirSync(path.join(dir, 'overlay'));
-    writeFileSync(path.join(dir, 'base/kustomization.yaml'), 'resources:\n  - deployment.yaml\n');
-    writeFileSync(path.join(dir, 'base/deployment.yaml'), insertLine(pod(), 20, `              # medialint-disable-next-line ${BIDI}`));
-    writeFileSync(path.join(dir, 'overlay/kustomization.yaml'), 'resources:\n  - ../base\nnamePrefix: prod-\n');
+    const dir = tmpTree({
+      'base/kustomization.yaml': 'resources:\n  - deployment.yaml\n',
+      'base/deployment.yaml': insertLine(pod(), 20, `              # medialint-disable-next-line ${BIDI}`),
+      'overlay/kustomization.yaml': 'resources:\n  - ../base\nnamePrefix: prod-\n',
+    }, 'medialint-suppress-');
     const r = lintPaths(['.'], { cwd: dir, config: defaultConfig(), rules: RULES, reportUnusedSuppressions: true });
-    expect(r.findings.map((f) => `${f.loc.file}:${f.loc.line} ${f.ruleId}`)).toEqual([`base/deployment.yaml:14 ${INVALID}`]);
+    expect(findingKeys(r.findings, { file: true })).toEqual([`base/deployment.yaml:14 ${INVALID}`]);
   });
 });

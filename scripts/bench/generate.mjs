@@ -6,128 +6,70 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-/** The app as seed 000 first wrote it: findings of several rules, one of them fixable. */
-function brokenApp(i) {
-  const name = `app-${i}`;
-  return `# app ${i} (broken on purpose)
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: ${name}
-  namespace: media
-  labels:
-    app: ${name}
-spec:
-  replicas: 1
-  selector:
-    matchLabels:
-      app: ${name}
-  template:
-    metadata:
-      labels:
-        app: ${name}
-    spec:
-      initContainers:
-        - name: init-dirs
+// The pieces both forms of an app are made of (the text is indented for its place in the
+// Deployment: containers at 8 spaces).
+
+/** The shared volume's mount, with a mountPropagation or without one. */
+const mediaMount = (propagation) => `          volumeMounts:
+            - name: media
+              mountPath: /mnt/media
+${propagation ? `              mountPropagation: ${propagation}\n` : ''}`;
+
+const INIT_DIRS = `        - name: init-dirs
           image: alpine:3.20
           command: ["/bin/sh", "-c", "mkdir -p /mnt/media/zurg /mnt/media/torbox"]
-          volumeMounts:
-            - name: media
-              mountPath: /mnt/media
-      containers:
-        - name: ${name}
+${mediaMount()}`;
+
+/** The app itself (a Sonarr); done right, it has limits and reads the mounts with HostToContainer. */
+const appContainer = (name, i, port, right) => `        - name: ${name}
           image: lscr.io/linuxserver/sonarr:4.0.${i % 20}
           ports:
-            - containerPort: ${8000 + (i % 1000)}
-          volumeMounts:
-            - name: media
-              mountPath: /mnt/media
-        - name: rclone-zurg
-          image: rclone/rclone:1.68.2
-          args: ["mount", "zurg:", "/mnt/media/zurg", "--allow-other", "--rc"]
-          securityContext:
-            privileged: true
-          resources:
-            limits: { cpu: 500m, memory: 1Gi }
-          volumeMounts:
-            - name: media
-              mountPath: /mnt/media
-              mountPropagation: Bidirectional
-        - name: rclone-torbox
-          image: rclone/rclone:1.68.2
-          command: ["/bin/sh", "-c"]
-          args:
-            - |
-              umount -l /mnt/media/torbox 2>/dev/null || true
-              exec rclone mount torbox: /mnt/media/torbox \\
-                --allow-other --vfs-cache-mode writes \\
-                --rc --rc-addr=localhost:5574
-          securityContext:
-            privileged: true
-          resources:
-            limits: { cpu: 500m, memory: 1Gi }
-          volumeMounts:
-            - name: media
-              mountPath: /mnt/media
-              mountPropagation: Bidirectional
-      volumes:
-        - name: media
-          emptyDir:
-            medium: Memory
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: ${name}
-  namespace: media
-spec:
-  selector:
-    app: ${name}
-  ports:
-    - port: 80
-      targetPort: ${8000 + (i % 1000)}
-`;
-}
+            - containerPort: ${port}
+${right ? `          resources:
+            limits: { cpu: "2", memory: 2Gi }
+` : ''}${mediaMount(right ? 'HostToContainer' : undefined)}`;
 
-/** The same app done right: native sidecars with startupProbes, liveness probes, preStop
- * unmounts, limits and pinned images; it lints clean. */
-function goodApp(i) {
-  const name = `app-${i}`;
-  const port = 8000 + (i % 1000);
-  const sidecar = (remote, dir, rcPort, extra) => `        - name: rclone-${remote}
-          image: rclone/rclone:1.68.2
-          restartPolicy: Always
-          command: ["/bin/sh", "-c"]
+/** How a sidecar runs rclone: a shell that unmounts a stale mount first and execs `rclone mount`. */
+const shellMount = (remote, cacheMode, rcPort) => `          command: ["/bin/sh", "-c"]
           args:
             - |
-              umount -l /mnt/media/${dir} 2>/dev/null || true
-              exec rclone mount ${remote}: /mnt/media/${dir} \\
-                --allow-other --vfs-cache-mode ${extra} \\
+              umount -l /mnt/media/${remote} 2>/dev/null || true
+              exec rclone mount ${remote}: /mnt/media/${remote} \\
+                --allow-other --vfs-cache-mode ${cacheMode} \\
                 --rc --rc-addr=localhost:${rcPort}
-          startupProbe:
+`;
+
+/** What a native sidecar done right has between how it runs and its securityContext. */
+const probesAndUnmount = (remote) => `          startupProbe:
             exec:
-              command: ["/bin/sh", "-c", "grep -qs ' /mnt/media/${dir} fuse' /proc/mounts"]
+              command: ["/bin/sh", "-c", "grep -qs ' /mnt/media/${remote} fuse' /proc/mounts"]
             periodSeconds: 2
             failureThreshold: 150
           livenessProbe:
             exec:
-              command: ["/bin/sh", "-c", "test -d /mnt/media/${dir}/__all__"]
+              command: ["/bin/sh", "-c", "test -d /mnt/media/${remote}/__all__"]
             periodSeconds: 30
           lifecycle:
             preStop:
               exec:
-                command: ["/bin/sh", "-c", "fusermount -uz /mnt/media/${dir}"]
-          securityContext:
+                command: ["/bin/sh", "-c", "fusermount -uz /mnt/media/${remote}"]
+`;
+
+/**
+ * A privileged rclone sidecar with limits, mounting `remote:` at /mnt/media/<remote> with
+ * Bidirectional; `run` is its command. `native`: a native sidecar (restartPolicy: Always)
+ * with a startupProbe on the mount, a liveness probe, a preStop unmount and requests.
+ */
+const rcloneSidecar = (remote, run, native) => `        - name: rclone-${remote}
+          image: rclone/rclone:1.68.2
+${native ? '          restartPolicy: Always\n' : ''}${run}${native ? probesAndUnmount(remote) : ''}          securityContext:
             privileged: true
           resources:
-            requests: { cpu: 100m, memory: 256Mi }
-            limits: { cpu: 500m, memory: 1Gi }
-          volumeMounts:
-            - name: media
-              mountPath: /mnt/media
-              mountPropagation: Bidirectional
-`;
-  return `# app ${i}: two rclone native sidecars done right
+${native ? '            requests: { cpu: 100m, memory: 256Mi }\n' : ''}            limits: { cpu: 500m, memory: 1Gi }
+${mediaMount('Bidirectional')}`;
+
+/** A Deployment (namespace media, one replica, an emptyDir in memory) and its Service on port 80. */
+const deploymentAndService = (comment, name, port, initContainers, containers) => `# ${comment}
 apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -146,24 +88,8 @@ spec:
         app: ${name}
     spec:
       initContainers:
-        - name: init-dirs
-          image: alpine:3.20
-          command: ["/bin/sh", "-c", "mkdir -p /mnt/media/zurg /mnt/media/torbox"]
-          volumeMounts:
-            - name: media
-              mountPath: /mnt/media
-${sidecar('zurg', 'zurg', 5572, 'full')}${sidecar('torbox', 'torbox', 5573, 'writes')}      containers:
-        - name: ${name}
-          image: lscr.io/linuxserver/sonarr:4.0.${i % 20}
-          ports:
-            - containerPort: ${port}
-          resources:
-            limits: { cpu: "2", memory: 2Gi }
-          volumeMounts:
-            - name: media
-              mountPath: /mnt/media
-              mountPropagation: HostToContainer
-      volumes:
+${initContainers}      containers:
+${containers}      volumes:
         - name: media
           emptyDir:
             medium: Memory
@@ -180,6 +106,27 @@ spec:
     - port: 80
       targetPort: ${port}
 `;
+
+/**
+ * The app as seed 000 first wrote it: findings of several rules, one of them fixable. The
+ * sidecars are regular containers without probes, one of them without an unmount; the app
+ * reads the mounts without propagation.
+ */
+function brokenApp(i) {
+  const name = `app-${i}`;
+  const port = 8000 + (i % 1000);
+  const zurg = '          args: ["mount", "zurg:", "/mnt/media/zurg", "--allow-other", "--rc"]\n';
+  return deploymentAndService(`app ${i} (broken on purpose)`, name, port, INIT_DIRS,
+    appContainer(name, i, port, false) + rcloneSidecar('zurg', zurg, false) + rcloneSidecar('torbox', shellMount('torbox', 'writes', 5574), false));
+}
+
+/** The same app done right: native sidecars with startupProbes, liveness probes, preStop
+ * unmounts, limits and pinned images; it lints clean. */
+function goodApp(i) {
+  const name = `app-${i}`;
+  const port = 8000 + (i % 1000);
+  const sidecars = rcloneSidecar('zurg', shellMount('zurg', 'full', 5572), true) + rcloneSidecar('torbox', shellMount('torbox', 'writes', 5573), true);
+  return deploymentAndService(`app ${i}: two rclone native sidecars done right`, name, port, INIT_DIRS + sidecars, appContainer(name, i, port, true));
 }
 
 export function app(i, broken) {

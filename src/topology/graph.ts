@@ -181,11 +181,20 @@ export function buildGraph(model: Model, findings: Finding[]): Graph {
     }
   }
 
-  // Which edges the findings blame.
+  // Which edges the findings blame. Only an edge with an anchor or a `via` span in the
+  // finding's file can be, so each finding looks at those edges only (not at every edge).
   const inside = (l: Loc, a: Loc) => l.file === a.file && l.start >= a.start && l.end <= a.end;
+  const edgesByFile = new Map<string, GraphEdge[]>();
+  for (const e of edges) {
+    for (const file of new Set([...e.anchors, ...e.via].map((a) => a.file))) {
+      let list = edgesByFile.get(file);
+      if (!list) edgesByFile.set(file, (list = []));
+      list.push(e);
+    }
+  }
   for (const f of findings) {
     if (f.severity !== 'error' && !EDGE_RULES.has(f.ruleId)) continue;
-    for (const e of edges) {
+    for (const e of edgesByFile.get(f.loc.file) ?? []) {
       const direct = e.anchors.some((a) => inside(f.loc, a));
       const related = e.via.some((a) => inside(f.loc, a)) && (f.related ?? []).some((r) => e.anchors.some((a) => inside(r.loc, a)));
       if ((direct || related) && !e.rules.includes(f.ruleId)) e.rules.push(f.ruleId);
@@ -203,9 +212,25 @@ function marks(e: GraphEdge): string {
 
 // ---- text ---------------------------------------------------------------------------------
 
+/**
+ * Each flow as an indented tree from its head. Every node is expanded once per flow and every
+ * edge printed once: a node reached again (through a second edge, e.g. two Services of one
+ * name selecting the same pod) prints its edge line with "(see above)" instead of its subtree
+ * again, so the output has at most one line per edge plus the headers, however wide or deep
+ * the graph is. An edge back to a node on the current path (a cycle) is not printed.
+ */
 export function renderText(g: Graph): string {
   const out: string[] = [];
   const byId = new Map(g.nodes.map((n) => [n.id, n]));
+  // One pass over the edges: each flow's edges by source node, in their order.
+  const bySource = g.flows.map(() => new Map<string, GraphEdge[]>());
+  for (const e of g.edges) {
+    const from = bySource[e.flow];
+    if (!from) continue;
+    let list = from.get(e.from);
+    if (!list) from.set(e.from, (list = []));
+    list.push(e);
+  }
   const namespaces = [...new Set(g.flows.map((f) => f.ns))];
   for (const ns of namespaces) {
     out.push(`namespace ${ns || '(none)'}`);
@@ -216,19 +241,29 @@ export function renderText(g: Graph): string {
       last = flow.workload;
       const head = byId.get(flow.head)!;
       out.push(`    ${head.label.slice(head.label.indexOf(' ') + 1)}: ${flow.title}`);
-      const walk = (from: string, depth: number, seen: Set<string>) => {
-        for (const e of g.edges.filter((x) => x.flow === i && x.from === from)) {
-          if (seen.has(e.to)) continue;
+      const from = bySource[i]!;
+      /** Nodes expanded in this flow -> whether that printed anything under them. */
+      const expanded = new Map<string, boolean>();
+      const onPath = new Set<string>();
+      const walk = (id: string, depth: number): boolean => {
+        expanded.set(id, false);
+        onPath.add(id);
+        let printed = false;
+        for (const e of from.get(id) ?? []) {
+          if (onPath.has(e.to)) continue;
           const to = byId.get(e.to)!;
           const mark = e.cut || e.rules.length ? 'x' : '->';
           const rules = marks(e) ? `  [${marks(e)}]` : '';
-          out.push(`${'  '.repeat(depth + 3)}${mark} ${to.label}${e.label ? `: ${e.label}` : ''}${rules}`);
-          walk(e.to, depth + 1, new Set([...seen, e.to]));
+          const seen = expanded.get(e.to);
+          out.push(`${'  '.repeat(depth + 3)}${mark} ${to.label}${e.label ? `: ${e.label}` : ''}${rules}${seen ? '  (see above)' : ''}`);
+          printed = true;
+          if (seen === undefined) walk(e.to, depth + 1);
         }
+        onPath.delete(id);
+        expanded.set(id, printed);
+        return printed;
       };
-      const before = out.length;
-      walk(flow.head, 0, new Set([flow.head]));
-      if (out.length === before) out.push(`      (nothing reads it)`);
+      if (!walk(flow.head, 0)) out.push(`      (nothing reads it)`);
     });
   }
   return out.length ? out.join('\n') + '\n' : 'no mounts, exports or NFS clients found\n';

@@ -8,10 +8,13 @@
 // starts in a fraction of the time, which matters for a few hundred calls.
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect } from 'vitest';
+import { removeTmpDirs } from './tmp.js';
+
+/** Temp directories (removed by useCli's afterAll), shared with the suites that run no CLI. */
+export { tmpDir, writeTree } from './tmp.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const SHARED = path.resolve(ROOT, '..', 'shared');
@@ -48,41 +51,8 @@ export function useCli(): void {
   }, 180_000);
   afterAll(() => {
     removeCliBundle();
-    for (const d of tmpDirs.splice(0)) {
-      makeWritable(d);
-      fs.rmSync(d, { recursive: true, force: true });
-    }
+    removeTmpDirs();
   });
-}
-
-const tmpDirs: string[] = [];
-
-/**
- * Read-only directories made by tests: make them removable. Walks with lstat and never
- * follows a link (readdirSync's `recursive` follows a link to `.` until memory runs out).
- */
-function makeWritable(dir: string): void {
-  try {
-    if (!fs.lstatSync(dir).isDirectory()) return;
-    fs.chmodSync(dir, 0o755);
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) makeWritable(path.join(dir, e.name));
-  } catch { /* gone already */ }
-}
-
-/** A fresh temp directory, removed after the test file (by useCli's afterAll). */
-export function tmpDir(prefix = 'medialint-'): string {
-  const d = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
-  tmpDirs.push(d);
-  return d;
-}
-
-/** Write files (relative path -> text or bytes) under `dir`, making directories. */
-export function writeTree(dir: string, files: Record<string, string | Uint8Array>): void {
-  for (const [rel, content] of Object.entries(files)) {
-    const f = path.join(dir, rel);
-    fs.mkdirSync(path.dirname(f), { recursive: true });
-    fs.writeFileSync(f, content);
-  }
 }
 
 export interface CliRun {
