@@ -6,6 +6,7 @@ import { consumersOf, describeContainer, mountSites, pathInContainer, type Mount
 import { hookWords, mountCheckProbe, probeChecks, execPaths } from '../src/model/mounters.js';
 import { nativeSidecarsAvailable } from '../src/model/versions.js';
 import { isUnder } from '../src/model/build.js';
+import { Moved } from '../src/fix/moved.js';
 
 const STARTUP = { periodSeconds: 2, failureThreshold: 150 };
 
@@ -36,21 +37,27 @@ function toNativeSidecar(pod: Pod, m: Container, sites: MountSite[]): Fix | unde
     !sites.some((s) => consumersOf(s).some((x) => x.container === c)));
   if (servers.length) return undefined;
   const js = toJS(m.node) as Record<string, unknown>;
+  const probe = mountCheckProbe(sites.map((s) => s.op), STARTUP);
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(js)) {
-    if (k === 'startupProbe') continue;
+    if (k === 'startupProbe' || k === 'restartPolicy') continue;
     out[k] = v;
     if (k === 'name') out.restartPolicy = 'Always';
   }
-  out.startupProbe = mountCheckProbe(sites.map((s) => s.op), STARTUP);
+  out.startupProbe = probe;
+  // The container's own text moves (comments, quoting), with these two keys set in it.
+  const moved = new Moved(m.node, out, [
+    { op: 'setKey', map: m.node, key: 'restartPolicy', value: 'Always', after: 'name' },
+    { op: 'setKey', map: m.node, key: 'startupProbe', value: probe },
+  ]);
   const init = get(pod.specNode, 'initContainers');
   return {
     description: `make "${m.name}" a native sidecar (restartPolicy: Always, Kubernetes ≥ 1.29) with a startupProbe on its mount, so the other containers start after the mount exists`,
     edits: [
       { op: 'removeItem', seq: containers, index: m.index },
       isSeq(init) && init.items.length
-        ? { op: 'insertItem', seq: init, value: out }
-        : { op: 'setKey', map: pod.specNode, key: 'initContainers', value: [out] },
+        ? { op: 'insertItem', seq: init, value: moved }
+        : { op: 'setKey', map: pod.specNode, key: 'initContainers', value: [moved] },
     ],
   };
 }

@@ -1,16 +1,18 @@
 import { describe, expect, test } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseSource } from '../src/load/source.js';
 import { get, isMap, items, str, type YMap, type YNode, type YScalar, type YSeq } from '../src/load/ynode.js';
 import type { Edit, Finding, Fix } from '../src/engine/finding.js';
 import { applyTextEdits, type TextEdit } from '../src/fix/text-edit.js';
 import { toTextEdits } from '../src/fix/yaml-edits.js';
-import { fixFiles, parses, planFix } from '../src/fix/apply.js';
+import { fixFiles, parses, planFix, takeFixes } from '../src/fix/apply.js';
 import { writeAtomic } from '../src/fix/write.js';
 import { unifiedDiff } from '../src/fix/diff.js';
+import { tmpDir, useTmpDirs } from './support/tmp.js';
+
+useTmpDirs();
 
 // ---- helpers ---------------------------------------------------------------------------
 
@@ -521,6 +523,56 @@ describe('fixFiles', () => {
     expect(r.problems).toEqual(['p.yaml: fix "break it" (bad) not applied: the file would no longer be valid YAML.']);
   });
 
+  test('a fix that breaks the file is refused alone: the other fixes of the file still go in', async () => {
+    const bad: Rule = (_f, root) => {
+      const name = get(root, 'metadata', 'name');
+      if (str(name) !== 'web') return [];
+      return [{ ruleId: 'bad', loc: name!.loc!, fix: { description: 'break it', edits: [{ op: 'replaceText', loc: name!.loc!, text: '[unclosed' }] } }];
+    };
+    const { lint } = linter(bad, privileged);
+    const r = await fixFiles({ files: new Map([['p.yaml', POD]]), lint, suggestions: false });
+    expect(r.files.get('p.yaml')).toBe(podWith(['      - containerPort: 80', '      - containerPort: 80', '    securityContext:', '      privileged: false']));
+    expect(r.applied.map((a) => a.finding.ruleId)).toEqual(['privileged']);
+    expect(r.remaining.map((f) => f.ruleId)).toEqual(['bad']);
+    expect(r.problems).toEqual(['p.yaml: fix "break it" (bad) not applied: the file would no longer be valid YAML.']);
+  });
+
+  test('two fixes that together add a duplicate key: the one that changes a key goes first, the one that adds it waits a pass', async () => {
+    // `policy` sets imagePullPolicy: IfNotPresent, adding the key (its finding sorts first);
+    // `typo` renames imagePullPolicyy to imagePullPolicy. Each alone is fine; together, a
+    // duplicate key.
+    const policy: Rule = (_f, root) =>
+      containersOf(root)
+        .filter((c) => str(get(c, 'imagePullPolicy')) !== 'IfNotPresent')
+        .map((c) => ({ ruleId: 'policy', loc: c.loc!, fix: { description: 'IfNotPresent', edits: [{ op: 'setKey', map: c, key: 'imagePullPolicy', value: 'IfNotPresent' }] } }));
+    const typo: Rule = (_f, root) =>
+      containersOf(root).flatMap((c) => c.items.filter((p) => p.key === 'imagePullPolicyy').map((p) => ({
+        ruleId: 'typo',
+        loc: p.keyLoc!,
+        fix: { description: 'rename', edits: [{ op: 'replaceText' as const, loc: p.keyLoc!, text: 'imagePullPolicy' }] },
+      })));
+    const t = POD.replace('    args: []\n', '    args: []\n    imagePullPolicyy: Always # sic\n');
+    const { lint } = linter(policy, typo);
+    const r = await fixFiles({ files: new Map([['p.yaml', t]]), lint, suggestions: false });
+    // Pass 1 renames; pass 2 sets the value of the key that now exists.
+    expect(r.files.get('p.yaml')).toBe(POD.replace('    args: []\n', '    args: []\n    imagePullPolicy: IfNotPresent # sic\n'));
+    expect(r.passes).toBe(2);
+    expect(r.applied.map((a) => a.finding.ruleId)).toEqual(['typo', 'policy']);
+    expect(r.problems).toEqual([]);
+    expect(r.remaining).toEqual([]);
+  });
+
+  test('takeFixes: one bad fix among many costs a few checks; clashing and breaking fixes told apart', () => {
+    // 0..99 fit together, except 37 (breaks on its own) and 60 (clashes with 10).
+    const fits = (xs: readonly number[]) => !xs.includes(37) && !(xs.includes(10) && xs.includes(60));
+    let calls = 0;
+    const r = takeFixes(Array.from({ length: 100 }, (_, i) => i), (xs) => (calls++, fits(xs)));
+    expect(r.breaking).toEqual([37]);
+    expect(r.waiting).toEqual([60]);
+    expect(r.taken).toEqual(Array.from({ length: 100 }, (_, i) => i).filter((i) => i !== 37 && i !== 60));
+    expect(calls).toBeLessThan(40);
+  });
+
   test('all edits of a fix or none: a fix spanning two files is dropped when one breaks', async () => {
     const other = 'x: 1\n';
     const both: Rule = (file, root) => {
@@ -628,7 +680,7 @@ describe('fixFiles', () => {
 // ---- writeAtomic -----------------------------------------------------------------------
 
 describe('writeAtomic', () => {
-  const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'medialint-write-'));
+  const tmp = () => tmpDir('medialint-write-');
   const leftovers = (dir: string) => fs.readdirSync(dir).filter((f) => f.endsWith('.tmp'));
 
   test('writes, keeps the mode, leaves no temp file (and is synchronous)', () => {
@@ -731,7 +783,7 @@ describe('writeAtomic', () => {
 
 describe('unifiedDiff', () => {
   function patchApplies(rel: string, before: string, after: string): void {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'medialint-diff-'));
+    const dir = tmpDir('medialint-diff-');
     const f = path.join(dir, rel);
     fs.mkdirSync(path.dirname(f), { recursive: true });
     fs.writeFileSync(f, before);

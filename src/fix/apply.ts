@@ -7,7 +7,7 @@ import type { Edit, Finding, Fix } from '../engine/finding.js';
 import { compareFindings } from '../engine/finding.js';
 import type { YMap } from '../load/ynode.js';
 import { applyTextEdits, conflicts, overlaps, sortEdits, type TextEdit } from './text-edit.js';
-import { editFile, keyTarget, toTextEdits } from './yaml-edits.js';
+import { editFile, keyTarget, toTextEditsOfFix } from './yaml-edits.js';
 
 export const MAX_PASSES = 10;
 
@@ -88,30 +88,39 @@ export async function fixFiles(opts: FixFilesOptions): Promise<FixFilesResult> {
       accepted.push(p);
     }
 
-    // Apply per file; a file that would not parse loses every fix touching it (all of a
-    // fix's edits go in, or none), and the rest is recomputed.
+    // Apply per file. When the accepted fixes together break a file (it would not parse, or
+    // it gains a duplicate key: a rename to `mountPropagation` next to a fix that adds
+    // `mountPropagation`), that file's fixes are taken in turn instead (`takeFixes`): a fix
+    // that breaks the file on its own is refused and reported; one that only clashes with
+    // fixes already taken waits for the next pass, where its rule sees their result (the
+    // added key becomes a value replacement, or nothing). All of a fix's edits go in, or none.
     let next = new Map(current);
+    const dupsBefore = new Map<string, number>();
+    const result = (file: string, fixes: readonly Planned[]) => {
+      const text = current.get(file)!;
+      if (!dupsBefore.has(file)) dupsBefore.set(file, duplicateKeys(text));
+      return fileResult(text, fixes, file, dupsBefore.get(file)!);
+    };
     for (;;) {
       next = new Map(current);
       const broken: string[] = [];
       for (const file of new Set(accepted.flatMap((p) => [...p.files]))) {
-        const edits = accepted.flatMap((p) => p.edits.filter((e) => e.file === file));
-        const { text, skipped } = applyTextEdits(current.get(file)!, edits);
-        if (skipped.length) broken.push(file);
-        else if (!parses(text) || duplicateKeys(text) > duplicateKeys(current.get(file)!)) broken.push(file);
+        const text = result(file, accepted);
+        if (text === undefined) broken.push(file);
         else next.set(file, text);
       }
       if (broken.length === 0) break;
-      const keep: Planned[] = [];
-      for (const p of accepted) {
-        const bad = [...p.files].find((f) => broken.includes(f));
-        if (!bad) keep.push(p);
-        else {
+      const drop = new Set<Planned>();
+      for (const file of broken) {
+        const { waiting, breaking } = takeFixes(byPriority(accepted.filter((a) => a.files.has(file))), (fixes) => result(file, fixes) !== undefined);
+        for (const p of waiting) drop.add(p);
+        for (const p of breaking) {
+          drop.add(p);
           refused.add(p.key);
-          problems.add(`${bad}: fix "${p.fix.description}" (${p.finding.ruleId}) not applied: the file would no longer be valid YAML.`);
+          problems.add(`${file}: fix "${p.fix.description}" (${p.finding.ruleId}) not applied: the file would no longer be valid YAML.`);
         }
       }
-      accepted = keep;
+      accepted = accepted.filter((p) => !drop.has(p));
     }
     if (accepted.length === 0) break;
     const changed = [...next].some(([f, t]) => current.get(f) !== t);
@@ -136,6 +145,58 @@ export async function fixFiles(opts: FixFilesOptions): Promise<FixFilesResult> {
 }
 
 /**
+ * The text of `file` with the edits of `fixes` on it, or undefined when it breaks: an edit
+ * cannot be placed, the text does not parse, or it has more duplicate keys than before.
+ */
+function fileResult(text: string, fixes: readonly Planned[], file: string, dupsBefore: number): string | undefined {
+  const edits = fixes.flatMap((p) => p.edits.filter((e) => e.file === file));
+  const out = applyTextEdits(text, edits);
+  if (out.skipped.length) return undefined;
+  const health = yamlHealth(out.text);
+  return health.parses && health.duplicateKeys <= dupsBefore ? out.text : undefined;
+}
+
+/**
+ * Which of `fixes` (in order) can go into a file together, given `fits` (the file is sound
+ * with these fixes). Taken in runs, halved where a run does not fit, so that one bad fix
+ * among many costs a few parses, not one per fix. `waiting`: fits alone, not with the fixes
+ * taken before it; `breaking`: does not fit even alone.
+ */
+export function takeFixes<T>(fixes: readonly T[], fits: (fixes: readonly T[]) => boolean): { taken: T[]; waiting: T[]; breaking: T[] } {
+  const taken: T[] = [];
+  const waiting: T[] = [];
+  const breaking: T[] = [];
+  const visit = (run: readonly T[]): void => {
+    if (run.length === 0) return;
+    if (fits([...taken, ...run])) {
+      taken.push(...run);
+      return;
+    }
+    if (run.length === 1) {
+      (taken.length && fits(run) ? waiting : breaking).push(run[0]!);
+      return;
+    }
+    const half = Math.ceil(run.length / 2);
+    visit(run.slice(0, half));
+    visit(run.slice(half));
+  };
+  visit(fixes);
+  return { taken, waiting, breaking };
+}
+
+/**
+ * The order in which clashing fixes are taken: a fix that changes text already there (a key
+ * renamed, a value replaced) before one that only adds text. Re-planned on the next pass,
+ * an addition adapts to the change (setKey on a key that now exists replaces its value);
+ * the other way round, the rename would find its key taken and could not be made at all.
+ * Otherwise the pass order (stable).
+ */
+function byPriority(fixes: Planned[]): Planned[] {
+  const addsOnly = (p: Planned) => p.edits.every((e) => e.start === e.end);
+  return [...fixes.filter((p) => !addsOnly(p)), ...fixes.filter(addsOnly)];
+}
+
+/**
  * All text edits of one fix, or why it cannot be applied. New keys that several edits of
  * the fix set on one map are merged first; insertions at one offset are joined in order.
  */
@@ -144,14 +205,25 @@ export function planFix(
   textOf: (file: string) => string | undefined,
   writable: (file: string) => boolean = () => true,
 ): TextEdit[] | string {
-  const out: TextEdit[] = [];
-  for (const edit of mergeNewKeys(fix.edits)) {
+  const merged = mergeNewKeys(fix.edits);
+  const byFile = new Map<string, Edit[]>();
+  const fileOf: string[] = [];
+  for (const edit of merged) {
     const file = editFile(edit);
     if (file === undefined) return 'the value has no position in a file';
     const text = textOf(file);
     if (text === undefined || !writable(file)) return `${file} is not among the files being fixed`;
-    const edits = toTextEdits(edit, text);
-    if (!edits) return `the edit (${edit.op}) cannot be made safely in ${file}`;
+    fileOf.push(file);
+    byFile.set(file, [...(byFile.get(file) ?? []), edit]);
+  }
+  // Per file, so that a comment one edit deletes and another writes back (a moved
+  // container's) is not also kept in place.
+  const made = new Map<string, (TextEdit[] | undefined)[]>();
+  for (const [file, edits] of byFile) made.set(file, toTextEditsOfFix(edits, textOf(file)!));
+  const out: TextEdit[] = [];
+  for (let i = 0; i < merged.length; i++) {
+    const edits = made.get(fileOf[i]!)!.shift();
+    if (!edits) return `the edit (${merged[i]!.op}) cannot be made safely in ${fileOf[i]}`;
     out.push(...edits);
   }
   const joined = joinInsertions(out);
@@ -221,6 +293,23 @@ export function parses(text: string): boolean {
     return list.every((d) => d.errors.length === 0);
   } catch {
     return false;
+  }
+}
+
+/** Whether the text parses, and its duplicate keys, from one parse. */
+function yamlHealth(text: string): { parses: boolean; duplicateKeys: number } {
+  try {
+    const docs = parseAllDocuments(text, { uniqueKeys: true, strict: false });
+    let dups = 0;
+    for (const d of Array.isArray(docs) ? docs : []) {
+      for (const e of d.errors) {
+        if (e.code === 'DUPLICATE_KEY') dups++;
+        else return { parses: false, duplicateKeys: dups };
+      }
+    }
+    return { parses: true, duplicateKeys: dups };
+  } catch {
+    return { parses: false, duplicateKeys: 0 };
   }
 }
 

@@ -199,6 +199,17 @@ export function renderBlockScalar(
 
 // ---- collections -----------------------------------------------------------------------
 
+/**
+ * A list item whose lines are already written (a moved node's own text, src/fix/moved.ts):
+ * `linesAt(col)` gives them with the dash at `col`, or undefined to render `value` instead.
+ */
+export class ItemText {
+  constructor(
+    readonly value: unknown,
+    readonly linesAt: (col: number) => string[] | undefined,
+  ) {}
+}
+
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
@@ -212,6 +223,7 @@ function scalarOf(v: unknown): string | number | boolean | null | undefined {
 
 /** One-line flow text for any value: `{a: 1, b: [x, y]}`. */
 export function renderFlow(value: unknown): string | undefined {
+  if (value instanceof ItemText) return renderFlow(value.value);
   if (Array.isArray(value)) {
     const parts: string[] = [];
     for (const v of value) {
@@ -238,6 +250,7 @@ export function renderFlow(value: unknown): string | undefined {
 
 /** True when a value is written on its key's line (`key: value`), not as a block below it. */
 export function isInline(value: unknown): boolean {
+  if (value instanceof ItemText) return isInline(value.value);
   if (Array.isArray(value)) return value.length === 0;
   if (isPlainObject(value)) return Object.keys(value).length === 0;
   return true;
@@ -245,6 +258,7 @@ export function isInline(value: unknown): boolean {
 
 /** Text after `key: ` for an inline value. */
 export function renderInline(value: unknown): string | undefined {
+  if (value instanceof ItemText) return renderInline(value.value);
   if (Array.isArray(value)) return '[]';
   if (isPlainObject(value)) return '{}';
   const s = scalarOf(value);
@@ -303,6 +317,7 @@ export function renderSeqLines(arr: unknown[], col: number, style: FileStyle): s
 
 /** One `- value` item with its dash at column `col` (absolute lines). */
 export function renderItemLines(v: unknown, col: number, style: FileStyle): string[] | undefined {
+  if (v instanceof ItemText) return v.linesAt(col) ?? renderItemLines(v.value, col, style);
   const pad = ' '.repeat(col);
   const block = multilineBlock(v, col + 2);
   if (block) return [`${pad}- ${block[0]}`, ...block.slice(1)];

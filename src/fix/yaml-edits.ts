@@ -3,12 +3,14 @@
 // span, or adds `key: value` lines after a block map's last pair at its first key's column,
 // and never re-serialises a document (`doc.setIn()` + `String(doc)` reformats the whole
 // file: eemeli/yaml #207, #369, #572). Anything it cannot express safely is `undefined`.
-import { Lexer, parse } from 'yaml';
+import { Lexer, parse, parseDocument } from 'yaml';
 import type { Edit } from '../engine/finding.js';
 import type { Loc, YMap, YNode, YPair, YScalar, YSeq } from '../load/ynode.js';
 import { toJS } from '../load/ynode.js';
+import { Moved } from './moved.js';
 import {
   detectStyle,
+  ItemText,
   isInline,
   renderBlockScalar,
   renderBlockUnderKey,
@@ -19,7 +21,7 @@ import {
   renderScalar,
   type FileStyle,
 } from './render.js';
-import type { TextEdit } from './text-edit.js';
+import { applyTextEdits, type TextEdit } from './text-edit.js';
 
 // ---- which file an edit changes --------------------------------------------------------
 
@@ -88,6 +90,18 @@ export function toTextEdits(edit: Edit, fileText: string): TextEdit[] | undefine
   return edits && keepComments(edits, fileText);
 }
 
+/**
+ * The text edits of one fix's edits on one file: each edit's own, with the comment lines
+ * it deletes kept (`keepComments`) unless another edit of the fix writes them elsewhere (a
+ * moved container takes its comments along). One entry per edit, undefined where an edit
+ * cannot be made.
+ */
+export function toTextEditsOfFix(edits: readonly Edit[], fileText: string): (TextEdit[] | undefined)[] {
+  const raw = edits.map((e) => rawTextEdits(e, fileText));
+  const written = raw.flatMap((r) => (r ?? []).map((e) => e.text));
+  return raw.map((r) => r && keepComments(r, fileText, written));
+}
+
 function rawTextEdits(edit: Edit, fileText: string): TextEdit[] | undefined {
   const file = editFile(edit);
   if (file === undefined) return undefined;
@@ -146,12 +160,12 @@ function commentSpans(text: string): [number, number][] {
  * Bug fix (found writing test/fix-corpus.test.ts): removing or replacing a block (a
  * `nodeSelector`, a required affinity turned preferred, a list item) deleted the comment
  * lines inside it (`# node4 has the GPU` above the key it explains). `--fix` keeps every
- * comment line: one that an edit deletes and does not write back itself is kept as it was,
- * where the deleted text began (on a line of its own; before the edit's line when the edit
- * starts mid-line). A trailing comment (`key: v  # note`) still goes with its value, as
+ * comment line: one that an edit deletes and that neither it nor (`written`) another edit of
+ * its fix writes back is kept as it was, near where the deleted text began (see the
+ * placement below). A trailing comment (`key: v  # note`) still goes with its value, as
  * test/fix.test.ts pins.
  */
-function keepComments(edits: TextEdit[], text: string): TextEdit[] {
+function keepComments(edits: TextEdit[], text: string, written: readonly string[] = edits.map((e) => e.text)): TextEdit[] {
   // Only an edit that deletes a `#` can delete a comment (and lexing the file is not free).
   if (!edits.some((e) => e.end > e.start && text.indexOf('#', e.start) >= 0 && text.indexOf('#', e.start) < e.end)) return edits;
   const spans = commentSpans(text);
@@ -165,20 +179,25 @@ function keepComments(edits: TextEdit[], text: string): TextEdit[] {
       for (const [s, t] of spans) {
         if (s < e.start || t > e.end) continue;
         const line = text.slice(lineStart(s), t);
-        if (/^[ \t]*#/.test(line) && !e.text.includes(text.slice(s, t))) lines.push(line);
+        const comment = text.slice(s, t);
+        if (/^[ \t]*#/.test(line) && !e.text.includes(comment) && !written.some((w) => w.includes(comment))) lines.push(line);
       }
     }
     if (!lines.length) {
       out.push(e);
       continue;
     }
-    if (e.start === 0 || text[e.start - 1] === '\n') out.push({ ...e, text: lines.map((l) => l + eol).join('') + e.text });
-    else if (text[e.start] === '\n' || text.startsWith('\r\n', e.start)) {
-      const kept = lines.map((l) => eol + l).join('');
-      // A new block value starts on its own line: comments go first, below the key. An inline
-      // value (`args: false`) must stay on the key's line, so the comments follow it.
-      out.push({ ...e, text: /^\r?\n/.test(e.text) ? kept + e.text : e.text + kept });
-    }
+    // Where the kept lines go: on lines of their own, next to the new text and never inside
+    // it (a line break in it may be inside a block scalar). Before it when a line begins
+    // there: the edit starts a line, or its text starts with a line break (a new block value:
+    // the comments go first, below the key). After it when the edit starts at a line end and
+    // its text goes on that line (an inline value, `args: false`, stays on its key's line).
+    // Otherwise (the edit starts mid-line) on lines of their own before the edit's line.
+    const startsLine = e.start === 0 || text[e.start - 1] === '\n';
+    const atLineEnd = text[e.start] === '\n' || text.startsWith('\r\n', e.start);
+    if (startsLine) out.push({ ...e, text: lines.map((l) => l + eol).join('') + e.text });
+    else if (atLineEnd && /^\r?\n/.test(e.text)) out.push({ ...e, text: lines.map((l) => eol + l).join('') + e.text });
+    else if (atLineEnd) out.push({ ...e, text: e.text + lines.map((l) => eol + l).join('') });
     else {
       const ls = lineStart(e.start);
       out.push({ file: e.file, start: ls, end: ls, text: lines.map((l) => l + eol).join('') }, e);
@@ -458,6 +477,7 @@ class Cx {
 
   setKey(map: YMap, key: string, value: unknown, after?: string): TextEdit[] | undefined {
     if (!map.loc) return undefined;
+    value = this.resolveMoved(value, false);
     const existing = ownPair(map, key);
     if (existing) {
       if (!this.keyMatches(existing)) return undefined;
@@ -516,6 +536,13 @@ class Cx {
     }
 
     // A non-empty map or list.
+    if (v.kind === 'seq' && v.flow && v.items.length === 0 && Array.isArray(value) && value.some((x) => x instanceof ItemText) &&
+        this.lineEnd(colon) === keyLineEnd && v.loc!.end <= keyLineEnd) {
+      // `initContainers: []` taking a moved item: a block list, so the item keeps its text.
+      const lines = renderBlockUnderKey(value, keyCol, this.style);
+      if (!lines) return undefined;
+      return [this.edit(colon, keyLineEnd, this.text.slice(v.loc!.end, keyLineEnd) + eol + lines.join(eol))];
+    }
     if (v.kind !== 'scalar' && v.flow) {
       const s = renderFlow(value);
       return s === undefined ? undefined : [this.edit(v.loc!.start, v.loc!.end, s)];
@@ -651,6 +678,7 @@ class Cx {
     const span = seq.loc;
     const items = this.ownItems(seq);
     if (!items) return undefined;
+    value = this.resolveMoved(value, true);
     // Bug fix (found by test/fix-corpus.test.ts): a word added to `args: ["mount", "r:", "/mnt"]`
     // came out plain (`--allow-non-empty`) among double-quoted items. A string item takes the
     // quoting of the list when every item there is a scalar quoted the same way.
@@ -689,6 +717,39 @@ class Cx {
     return [this.edit(ls, ls, lines.join(this.eol) + this.eol)];
   }
 
+  /**
+   * The whole lines of a block list item whose dash starts its line, with its own comment
+   * lines: those right above the dash at the dash's column, and those right after its last
+   * line indented deeper than the dash when another item follows. (Removing the item keeps
+   * them where it was; moving it takes them along.)
+   */
+  itemLines(dash: number, end: number): [number, number] {
+    let [from, to] = this.wholeLines(dash, end);
+    const col = dash - this.lineStart(dash);
+    // A comment line as the lexer sees it (not a `#` line inside a block scalar); none when
+    // the file cannot be lexed, so that no comment is left to a removal that could not keep it.
+    let spans: [number, number][] | undefined; // lexed only when a line looks like a comment
+    const commentAt = (ls: number) => {
+      const line = this.text.slice(ls, this.lineEnd(ls));
+      const m = /^( *)#/.exec(line);
+      if (!m) return -1;
+      const at = ls + m[1]!.length;
+      spans ??= commentSpans(this.text);
+      return spans.some(([s]) => s === at) ? m[1]!.length : -1;
+    };
+    while (from > 0 && this.text[from - 1] === '\n') {
+      const prev = this.lineStart(from - 1);
+      if (commentAt(prev) !== col) break;
+      from = prev;
+    }
+    // Only when the next item of the list follows them: after the last item, the text after
+    // the list (where new keys of the parent map go) starts right after the item's lines.
+    let after = to;
+    while (after < this.text.length && this.text[after - 1] === '\n' && commentAt(after) > col) after = this.nextLine(after) ?? this.text.length;
+    if (after > to && new RegExp(`^ {${col}}-(\\s|$)`).test(this.text.slice(after, this.lineEnd(after)))) to = after;
+    return [from, to];
+  }
+
   /** 'double' or 'single' when every item of a list is a scalar written with those quotes. */
   listQuoting(items: YNode[]): 'double' | 'single' | undefined {
     const styles = new Set(items.map((it) => (it.kind === 'scalar' ? it.style : undefined)));
@@ -715,7 +776,7 @@ class Cx {
     const end = this.contentEnd(item);
     if (items.length === 1) return this.emptyBlock(dash, end, '[]');
     if (this.onlySpaceBefore(dash)) {
-      const [s, e] = this.wholeLines(dash, end);
+      const [s, e] = this.itemLines(dash, end);
       return [this.edit(s, e, '')];
     }
     const next = items[index + 1];
@@ -751,11 +812,91 @@ class Cx {
     return [this.edit(ls, end, ' '.repeat(empty === '[]' ? col + 2 : col) + empty)];
   }
 
+  // -- moved nodes --
+
+  /**
+   * `Moved` values (src/fix/moved.ts): a list item (`asItem`, or an item of a list in the
+   * value) becomes its own text, re-indented where it lands; anything else its `value`.
+   */
+  resolveMoved(value: unknown, asItem: boolean): unknown {
+    if (value instanceof Moved) {
+      if (!asItem) return this.resolveMoved(value.value, false);
+      const mv = value;
+      return new ItemText(this.resolveMoved(mv.value, false), (col) => this.movedItemLines(mv, col));
+    }
+    if (Array.isArray(value)) return value.some((v) => containsMoved(v)) ? value.map((v) => this.resolveMoved(v, true)) : value;
+    if (value !== null && typeof value === 'object' && containsMoved(value)) {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) out[k] = this.resolveMoved(v, false);
+      return out;
+    }
+    return value;
+  }
+
+  /**
+   * The lines of a moved block list item, its dash at column `col`: its text from its dash
+   * line through its last line (comments and quoting as written), with its own edits made,
+   * every line shifted by the same number of spaces. Undefined (render the value instead)
+   * when the item is not a block item of this file, an edit falls outside it, or the lines
+   * would not read back as exactly the value.
+   */
+  movedItemLines(mv: Moved, col: number): string[] | undefined {
+    const node = mv.node;
+    if (!this.inFile(node.loc)) return undefined;
+    const dash = this.dashOf(node);
+    if (dash === undefined || !this.onlySpaceBefore(dash)) return undefined;
+    const [start, to] = this.itemLines(dash, this.contentEnd(node));
+    const from = start > 0 && this.text[start - 1] !== '\n' ? this.lineStart(dash) : start; // not the break before a last line
+    const own: TextEdit[] = [];
+    for (const e of mv.edits) {
+      if (editFile(e) !== this.file) return undefined;
+      const t = toTextEdits(e, this.text);
+      if (!t) return undefined;
+      for (const x of t) {
+        if (x.start < from || x.end > to) return undefined;
+        own.push({ ...x, start: x.start - from, end: x.end - from });
+      }
+    }
+    const { text: body, skipped } = applyTextEdits(this.text.slice(from, to), own);
+    if (skipped.length) return undefined;
+    const lines = body.split(/\r?\n/);
+    if (lines[lines.length - 1] === '') lines.pop();
+    const shift = col - (dash - this.lineStart(dash));
+    const out = lines.map((l) => {
+      if (l === '' || shift === 0) return l;
+      if (shift > 0) return ' '.repeat(shift) + l;
+      return l.slice(Math.min(-shift, /^ */.exec(l)![0].length));
+    });
+    try {
+      const doc = parseDocument(out.join('\n'), { strict: false, uniqueKeys: true });
+      if (doc.errors.length || !deepEqual(doc.toJS(), [toPlainJS(mv.value)])) return undefined;
+    } catch {
+      return undefined;
+    }
+    return out;
+  }
+
   replaceText(loc: Loc, text: string): TextEdit[] | undefined {
     if (!this.inFile(loc)) return undefined;
     if (this.text.slice(loc.start, loc.end) === text) return [];
     return [this.edit(loc.start, loc.end, text)];
   }
+}
+
+function containsMoved(v: unknown): boolean {
+  if (v instanceof Moved) return true;
+  if (Array.isArray(v)) return v.some(containsMoved);
+  if (v !== null && typeof v === 'object' && !(v instanceof ItemText)) return Object.values(v).some(containsMoved);
+  return false;
+}
+
+/** A value as plain JS: YNodes converted, `Moved` values replaced by what they read as. */
+function toPlainJS(v: unknown): unknown {
+  if (v instanceof Moved) return toPlainJS(v.value);
+  const p = plain(v);
+  if (Array.isArray(p)) return p.map(toPlainJS);
+  if (p !== null && typeof p === 'object') return Object.fromEntries(Object.entries(p).map(([k, x]) => [k, toPlainJS(x)]));
+  return p;
 }
 
 /** A string item already rendered with the list's quotes. */
