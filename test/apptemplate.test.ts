@@ -3,12 +3,14 @@
 //   <case>/expected.txt          every finding, `file:line:col severity rule message` (UPDATE=1 rewrites)
 //   <case>/<file>.fixed.yaml     byte-exact result of --fix (all rules) on <file>.yaml; after it the
 //                                fixed rules no longer fire and a second --fix changes nothing
+//   <case>/<file>.suggested.yaml byte-exact result of --fix --suggestions for the one rule a test names
 //   <case>/case.json (optional)  {"appTemplateValues": [...]} for plain values files,
 //                                {"unfixable": [rule…]}: fixes of these rules may be refused
 // and model checks: what the chart makes of each value, and where its nodes point.
 import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { createHash } from 'node:crypto';
 import { ROOT, findingLines } from './helpers.js';
 import { lintPaths, lintFiles, type LintOptions } from '../src/engine/lint.js';
 import { defaultConfig, type Config } from '../src/engine/config.js';
@@ -17,6 +19,8 @@ import { fixFiles } from '../src/fix/apply.js';
 import { main, type Io } from '../src/cli/main.js';
 import type { Finding } from '../src/engine/finding.js';
 import type { Container, Model, Workload } from '../src/model/types.js';
+import { envsubst } from '../src/apptemplate/flux.js';
+import { shortenName } from '../src/apptemplate/index.js';
 
 const DIR = path.join(ROOT, 'fixtures', 'apptemplate');
 const UPDATE = !!process.env.UPDATE;
@@ -32,7 +36,7 @@ function caseConfig(cdir: string): CaseConfig {
 }
 
 function options(cdir: string, config: Config = defaultConfig()): LintOptions {
-  config.ignore.push('**/*.fixed.yaml'); // expected --fix outputs, not inputs
+  config.ignore.push('**/*.fixed.yaml', '**/*.suggested.yaml'); // expected --fix outputs, not inputs
   return { cwd: cdir, config, rules: RULES, appTemplateValues: caseConfig(cdir).appTemplateValues };
 }
 
@@ -46,7 +50,7 @@ function yamlFiles(cdir: string, sub = ''): string[] {
   for (const e of readdirSync(path.join(cdir, sub))) {
     const rel = sub ? `${sub}/${e}` : e;
     if (statSync(path.join(cdir, rel)).isDirectory()) out.push(...yamlFiles(cdir, rel));
-    else if (/\.ya?ml$/.test(e) && !/\.fixed\.ya?ml$/.test(e)) out.push(rel);
+    else if (/\.ya?ml$/.test(e) && !/\.(fixed|suggested)\.ya?ml$/.test(e)) out.push(rel);
   }
   return out.sort();
 }
@@ -338,5 +342,179 @@ describe('--app-template-values on the command line', () => {
   it('says when the file cannot be read', async () => {
     const r = await run(['--app-template-values', 'missing.yaml', 'sonarr.values.yaml'], cwd);
     expect(r.stderr).toContain('missing.yaml: cannot be read (--app-template-values)');
+  });
+});
+
+// ---- Flux around the values: valuesFrom, post-build substitution, targetNamespace ----------
+
+/** Lint files given as texts (no kustomization among them), under a directory that does not exist. */
+function lintTexts(files: Record<string, string>) {
+  const cwd = path.join(ROOT, '.virtual-apptemplate');
+  const enc = new TextEncoder();
+  return lintFiles(Object.keys(files).map((f) => path.join(cwd, f)), {
+    cwd, config: defaultConfig(), rules: RULES,
+    readFile: (a) => {
+      const t = files[path.relative(cwd, a).split(path.sep).join('/')];
+      return t === undefined ? undefined : enc.encode(t);
+    },
+  });
+}
+
+const HR = (name: string, extra: string) => `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: ${name}, namespace: media}
+spec:
+  chart: {spec: {chart: app-template, version: 4.1.1}}
+${extra}`;
+
+const CM = (name: string, ns: string, values: string) => `apiVersion: v1
+kind: ConfigMap
+metadata: {name: ${name}, namespace: ${ns}}
+data:
+  values.yaml: ${values}
+`;
+
+const APP_VALUES = JSON.stringify('controllers: {app: {containers: {app: {image: {repository: rclone/rclone, tag: 1.68.2}}}}}');
+
+describe('app-template valuesFrom', () => {
+  it('merges the ConfigMap\'s values in order under spec.values, which wins, keeping their places in the ConfigMap', () => {
+    const w = workload(model('values-from'), 'Deployment/media/sonarr');
+    const rclone = container(w, 'rclone');
+    expect(rclone.privileged).toBe(true); // spec.values over the ConfigMap's `privileged: false`
+    expect(rclone.privilegedNode?.loc?.file).toBe('helmrelease.yaml');
+    // tuning.yaml (the later reference) replaces the args list of values.yaml: lists are not merged
+    expect(rclone.argsNode?.items.map((x) => (x as { value: unknown }).value).at(-1)).toBe('--vfs-cache-mode=full');
+    expect(rclone.argsNode?.loc && `${rclone.argsNode.loc.file}:${rclone.argsNode.loc.line}`).toBe('configmap.yaml:46');
+    expect(rclone.imageNode && `${rclone.imageNode.value} ${rclone.imageNode.loc?.file}:${rclone.imageNode.loc?.line}:${rclone.imageNode.loc?.col}`).toBe('1.68.2 configmap.yaml:21:20');
+    expect(rclone.limits).toEqual({ memory: '1Gi', cpu: '500m' });
+    expect(mounts(rclone)).toEqual(['remote@/mnt/remote:Bidirectional line 35']);
+    expect(mounts(container(w, 'app'))).toEqual(['remote@/mnt/remote ro line 38']);
+    expect(w.pod.volumes.map((v) => `${v.name} ${v.type} ${v.medium} ${v.node.loc?.file}:${v.node.loc?.line}`)).toEqual(['remote emptyDir Memory configmap.yaml:30']);
+  });
+
+  it('reads a kustomize configMapGenerator\'s file where it is written', () => {
+    const w = workload(model('values-from-generator'), 'Deployment/media/radarr');
+    const rclone = container(w, 'rclone');
+    expect(rclone.volumeMounts.map((m) => `${m.propagation} ${m.propagationNode?.loc?.file}:${m.propagationNode?.loc?.line}`)).toEqual(['bidirectional values.yaml:26']);
+    expect(rclone.imageNode?.loc?.file).toBe('values.yaml');
+  });
+
+  it('looks in the HelmRelease\'s namespace, takes valuesKey, skips targetPath, and matches a generator\'s hashed name', () => {
+    const ref = (name: string, more = '') => `  valuesFrom:\n    - {kind: ConfigMap, name: ${name}${more}}\n`;
+    const ids = (files: Record<string, string>) => lintTexts(files).model.workloads.map((x) => x.id);
+    expect(ids({ 'a.yaml': HR('a', ref('vals')), 'cm.yaml': CM('vals', 'media', APP_VALUES) })).toEqual(['Deployment/media/a']);
+    expect(ids({ 'a.yaml': HR('a', ref('vals')), 'cm.yaml': CM('vals', 'other', APP_VALUES) })).toEqual([]); // not in its namespace: no values
+    expect(ids({ 'a.yaml': HR('a', ref('vals')), 'cm.yaml': CM('vals-5f7k8h2c9m', 'media', APP_VALUES) })).toEqual(['Deployment/media/a']);
+    expect(ids({ 'a.yaml': HR('a', ref('vals', ', valuesKey: other.yaml')), 'cm.yaml': CM('vals', 'media', APP_VALUES) })).toEqual([]);
+    expect(ids({ 'a.yaml': HR('a', ref('vals', ', targetPath: controllers')), 'cm.yaml': CM('vals', 'media', APP_VALUES) })).toEqual([]);
+  });
+
+  it('merges a value it cannot place in the text (a quoted string) without places: no fix can touch it', () => {
+    const r = lintTexts({ 'a.yaml': HR('a', '  valuesFrom:\n    - {kind: ConfigMap, name: vals}\n'), 'cm.yaml': CM('vals', 'media', APP_VALUES) });
+    const c = container(workload(r.model, 'Deployment/media/a'), 'app');
+    expect(c.image).toBe('rclone/rclone:1.68.2');
+    expect(c.imageNode?.loc).toBeUndefined();
+  });
+});
+
+describe('Flux post-build substitution', () => {
+  const m = () => model('substitution');
+  const paths = (id: string) => workload(m(), id).pod.containers[0]!.volumeMounts.map((x) => x.mountPath);
+  const server = (id: string) => workload(m(), id).pod.volumes[0]!.nfs?.server;
+
+  it('fills variables from the Flux Kustomization whose path ends with the release\'s directory', () => {
+    expect(paths('Deployment/media/sonarr')).toEqual(['/media']); // substitute, over cluster-settings' MEDIA_PATH
+    expect(server('Deployment/media/sonarr')).toBe('nas.lan'); // substituteFrom: ConfigMap cluster-settings
+    expect(server('Deployment/media/lidarr')).toBe('nas.lan'); // ${NFS_SERVER:-nas.example}: set, so not the default
+  });
+
+  it('models ${VAR:=default} as the default and keeps an unknown ${VAR} as it is (a path no rule compares)', () => {
+    expect(paths('Deployment/media/lidarr')).toEqual(['/data']);
+    expect(paths('Deployment/media/radarr')).toEqual(['${RADARR_MEDIA}']);
+    // consistent-mount-paths: lidarr's /data is reported, radarr's unknown path is not (expected.txt)
+    expect(findingLines(lintCase(path.join(DIR, 'substitution')).findings).map((l) => l.split(' ').slice(0, 3).join(' '))).toEqual([
+      'apps/media/lidarr.yaml:30:19 warning consistent-mount-paths',
+    ]);
+  });
+
+  it('substitutes like envsubst under Flux', () => {
+    const vars = new Map([['A', 'a'], ['EMPTY', '']]);
+    expect(envsubst('${A}/${B}', vars)).toBe('a/${B}');
+    expect(envsubst('${B:=/media}/x ${B:-d} ${B=e} ${B-f}', vars)).toBe('/media/x d e f');
+    expect(envsubst('${EMPTY:=d}|${EMPTY:-d}|${EMPTY=d}|${EMPTY-d}', vars)).toBe('d|d||');
+    expect(envsubst('$${A} $A ${A}', vars)).toBe('${A} $A a');
+  });
+
+  it('applies defaults without a Flux Kustomization, and nothing under the opt-out annotation', () => {
+    const values = '  values:\n    controllers: {a: {containers: {app: {image: {repository: x, tag: "1"}}}}}\n    persistence:\n      cache: {type: emptyDir, globalMounts: [{path: "${CACHE:=/cache}"}]}\n';
+    const mountOf = (text: string) => lintTexts({ 'a.yaml': text }).model.workloads[0]!.pod.containers[0]!.volumeMounts[0]!.mountPath;
+    expect(mountOf(HR('a', values))).toBe('/cache');
+    expect(mountOf(HR('a', values).replace('namespace: media}', 'namespace: media, annotations: {kustomize.toolkit.fluxcd.io/substitute: disabled}}'))).toBe('${CACHE:=/cache}');
+  });
+});
+
+describe('Flux around the values: more cases', () => {
+  const values = '  values:\n    controllers: {a: {containers: {app: {image: {repository: x, tag: "1"}}}}}\n    persistence:\n      cache: {type: emptyDir, globalMounts: [{path: "${CACHE}"}]}\n';
+  const ks = (p: string) => `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: apps, namespace: flux-system}
+spec: {path: ${p}, postBuild: {substitute: {CACHE: /from-ks}}}
+`;
+  const mountOf = (files: Record<string, string>) => lintTexts(files).model.workloads[0]!.pod.containers[0]!.volumeMounts[0]!.mountPath;
+
+  it('takes a Flux Kustomization of an ancestor directory for a file no kustomization renders; the deepest wins', () => {
+    expect(mountOf({ 'cluster/apps/media/a.yaml': HR('a', values), 'ks.yaml': ks('./cluster/apps') })).toBe('/from-ks');
+    expect(mountOf({ 'cluster/apps/media/a.yaml': HR('a', values), 'ks.yaml': ks('./cluster/apps'), 'ks2.yaml': ks('./cluster/apps/media').replace('/from-ks', '/deeper').replace('name: apps', 'name: media') })).toBe('/deeper');
+    expect(mountOf({ 'cluster/apps/media/a.yaml': HR('a', values), 'ks.yaml': ks('./cluster/other') })).toBe('${CACHE}');
+  });
+
+  it('reads a Secret\'s plain stringData as values', () => {
+    const secret = 'apiVersion: v1\nkind: Secret\nmetadata: {name: vals, namespace: media}\nstringData:\n  values.yaml: |\n    controllers: {s: {containers: {app: {image: {repository: x, tag: "2"}}}}}\n';
+    const w = lintTexts({ 'a.yaml': HR('a', '  valuesFrom: [{kind: Secret, name: vals}]\n'), 's.yaml': secret }).model.workloads;
+    expect(w.map((x) => `${x.id} ${x.pod.containers[0]!.imageNode?.loc?.file}:${x.pod.containers[0]!.imageNode?.loc?.line}`)).toEqual(['Deployment/media/a s.yaml:6']);
+  });
+});
+
+describe('HelmRelease targetNamespace', () => {
+  it('releases into spec.targetNamespace, named [targetNamespace-]name, and matches claims and Services there', () => {
+    const m = model('target-namespace');
+    expect(m.workloads.map((w) => w.id).sort()).toEqual(['Deployment/flux-system/radarr', 'Deployment/media/media-sonarr', 'Deployment/media/plex']);
+    expect(m.services.map((s) => `${s.namespace}/${s.name}`).sort()).toEqual(['flux-system/radarr', 'media/media-sonarr']);
+    // sonarr shares Plex's claim in media (consistent-mount-paths compares them); radarr, in flux-system, has none
+    expect(findingLines(lintCase(path.join(DIR, 'target-namespace')).findings).map((l) => l.split(' ').slice(0, 3).join(' '))).toEqual([
+      'sonarr.yaml:36:19 warning consistent-mount-paths',
+    ]);
+  });
+
+  it('shortens a release name over 53 characters as helm-controller does', () => {
+    expect(shortenName('media-sonarr')).toBe('media-sonarr');
+    const long = 'some-front-appended-namespace-release-with-a-long-name-x';
+    // the first 40 characters, '-', the first 12 hex digits of the name's SHA-256: 53 in all
+    expect(shortenName(long)).toBe(`some-front-appended-namespace-release-wi-${createHash('sha256').update(long).digest('hex').slice(0, 12)}`);
+    expect(shortenName(long)).toHaveLength(53);
+  });
+});
+
+describe('mounter-liveness-probe on app-template values', () => {
+  it('suggests probes.liveness (enabled, custom, spec), into the container\'s own probes when it has some', async () => {
+    const cdir = path.join(DIR, 'liveness-suggestion');
+    const f = 'helmrelease.yaml';
+    const texts = new Map([[f, readFileSync(path.join(cdir, f), 'utf8')]]);
+    const enc = new TextEncoder();
+    const rules = RULES.filter((r) => r.id === 'mounter-liveness-probe');
+    const lint = (files: Map<string, string>) => lintFiles([path.join(cdir, f)], {
+      cwd: cdir, config: defaultConfig(), rules, readFile: (a) => enc.encode(files.get(path.relative(cdir, a))!),
+    }).findings;
+    const before = lint(texts);
+    expect(before.map((x) => x.suggestions?.[0]?.description)).toEqual([
+      'add probes.liveness on /mnt/remote/zurg to "zurg"',
+      'add probes.liveness on /mnt/remote/torbox to "torbox"',
+    ]);
+    const r = await fixFiles({ files: texts, lint, suggestions: true });
+    expect(r.problems).toEqual([]);
+    const out = path.join(cdir, 'helmrelease.suggested.yaml');
+    if (UPDATE) writeFileSync(out, r.files.get(f)!);
+    expect(r.files.get(f)).toBe(readFileSync(out, 'utf8'));
+    expect(r.remaining).toEqual([]); // the probes it wrote are read back as liveness probes that check the mount
   });
 });

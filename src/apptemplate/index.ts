@@ -10,7 +10,9 @@
 // of the linted set whose url ends in /app-template (oci://ghcr.io/bjw-s-labs/helm/app-template,
 // ghcr.io/bjw-s/helm/app-template) or to a HelmChart of the chart app-template; or the
 // yaml-language-server `$schema` comment of app-template's HelmRelease schema above the
-// document. `spec.values` is read; `valuesFrom` (ConfigMaps, Secrets) is not.
+// document. The values are what Flux gives the chart (./flux.ts): `spec.valuesFrom` ConfigMaps
+// of the linted set merged under `spec.values`, after the Flux Kustomization's post-build
+// `${VAR}` substitution; the release's namespace is `spec.targetNamespace`, else its own.
 //
 // Read from the chart sources (common library, app-template 3.x tag common-3.7.3 and 4.x
 // tag common-4.1.1, and the 5.x sources: templates/lib/{container,pod,controller,service},
@@ -74,19 +76,33 @@
 //   forceRename, prefix, suffix                name; -<id> when there are several)        v4 scheme
 //
 // Not modelled: Helm templates in values beyond {{ .Release.Name }}/{{ .Release.Namespace }},
-// valuesFrom, Flux postRenderers, rawResources, and the chart's own PodSpec defaults that no
-// rule reads (enableServiceLinks, dnsPolicy, ...).
+// valuesFrom references outside the linted set, Secret `data` or with `targetPath` (./flux.ts),
+// a Flux Kustomization's own `targetNamespace` (it would move the HelmRelease), Flux
+// postRenderers, rawResources, and the chart's own PodSpec defaults that no rule reads
+// (enableServiceLinks, dnsPolicy, ...).
 import path from 'node:path';
+import { createHash } from 'node:crypto';
 import type { YMap } from '../load/ynode.js';
 import { get, isMap, str } from '../load/ynode.js';
 import type { Config } from '../engine/config.js';
 import type { InputDoc } from '../model/build.js';
-import type { Model, Resource } from '../model/types.js';
+import type { Container, Model, Resource } from '../model/types.js';
 import { renderRelease, type Release } from './values.js';
+import { envsubst, fluxKustomizationOf, helmMerge, substituteValues, substitutionDisabled, substitutionVars, valuesFromLayers } from './flux.js';
 
 export { renderRelease, type Release, type Rendered } from './values.js';
 
 const SCHEMA_COMMENT = /app-template\/schemas\/helmrelease|bjw-s(?:-labs)?\.github\.io\/helm-charts\/.*app-template/;
+
+/**
+ * Whether the container was modelled from app-template values (a HelmRelease or a values
+ * file): its node is a view of the container's values, and fixes must write values keys
+ * (`probes.liveness`), not Kubernetes ones (`livenessProbe`).
+ */
+export function fromAppTemplate(c: Container): boolean {
+  const r = c.pod.workload.resource;
+  return (r.kind === 'HelmRelease' && r.apiVersion.startsWith('helm.toolkit.fluxcd.io/')) || (r.kind === 'AppTemplateValues' && r.apiVersion === 'medialint.dev/v1');
+}
 
 /** The chart's major version from a version or tag string (`4.1.1`, `v3.7.3`, `5.1.0@sha…`). */
 function majorOf(v: string | undefined): number | undefined {
@@ -132,14 +148,34 @@ export function appTemplateChart(r: Resource, resources: Resource[], fileText?: 
   return undefined;
 }
 
-/** Flux's release name: `spec.releaseName`, else `[spec.targetNamespace-]metadata.name`. */
-function releaseOf(r: Resource, major: number | undefined): Release | undefined {
+/**
+ * A HelmRelease as Flux releases it: the values of `spec.valuesFrom` that the linted set
+ * holds, then `spec.values` over them (./flux.ts), with the Flux Kustomization's post-build
+ * `${VAR}` substitution applied; the release name `spec.releaseName`, else
+ * `[spec.targetNamespace-]metadata.name`, shortened past 53 characters; the namespace `spec.targetNamespace`, else the
+ * HelmRelease's own (where the chart's pods, Services and PVCs are made).
+ */
+function releaseOf(r: Resource, major: number | undefined, resources: Resource[], fileText: ((file: string) => string | undefined) | undefined): Release | undefined {
   const spec = get(r.node, 'spec');
-  const values = get(spec, 'values');
-  if (!isMap(values)) return undefined;
-  const target = str(get(spec, 'targetNamespace'));
-  const name = str(get(spec, 'releaseName')) ?? (target ? `${target}-${r.name}` : r.name);
+  const own = get(spec, 'values');
+  let values: YMap | undefined;
+  for (const layer of valuesFromLayers(r, resources, fileText)) values = values ? helmMerge(values, layer) : layer;
+  if (isMap(own)) values = values ? helmMerge(values, own) : own;
+  if (!values) return undefined;
+  let found: Map<string, string> | undefined;
+  const vars = () => (found ??= substitutionVars(fluxKustomizationOf(r, resources), resources));
+  const off = substitutionDisabled(r);
+  const sub = (s: string | undefined) => (s !== undefined && !off && s.includes('${') ? envsubst(s, vars()) : s);
+  if (!off) values = substituteValues(values, vars);
+  const target = sub(str(get(spec, 'targetNamespace')));
+  const name = shortenName(sub(str(get(spec, 'releaseName'))) ?? (target ? `${target}-${r.name}` : r.name));
   return { resource: r, values, name, namespace: target ?? r.namespace, major };
+}
+
+/** helm-controller's release.ShortenName: a name over Helm's 53 characters becomes its first 40, `-`, and 12 hex digits of its SHA-256. */
+export function shortenName(name: string): string {
+  if (name.length <= 53) return name;
+  return `${name.slice(0, 40)}-${createHash('sha256').update(name).digest('hex').slice(0, 12)}`;
 }
 
 /**
@@ -171,14 +207,15 @@ export function addAppTemplate(
   for (const r of model.resources) {
     if (r.kind !== 'HelmRelease') continue;
     const chart = appTemplateChart(r, model.resources, ctx.fileText);
-    const rel = chart && releaseOf(r, chart.major);
+    const rel = chart && releaseOf(r, chart.major, model.resources, ctx.fileText);
     if (rel) releases.push(rel);
   }
   for (const d of docs) if (d.appTemplateValues && isMap(d.node)) releases.push(valuesRelease(d, d.node));
   for (const rel of releases) {
     const out = renderRelease(rel, ctx);
-    model.workloads.push(...out.workloads);
-    model.services.push(...out.services);
-    model.pvcs.push(...out.pvcs);
+    // Loops, not push(...x): a spread of a very large array overflows the call stack.
+    for (const w of out.workloads) model.workloads.push(w);
+    for (const x of out.services) model.services.push(x);
+    for (const x of out.pvcs) model.pvcs.push(x);
   }
 }

@@ -602,6 +602,10 @@ function containerView(c: Container, own: YMap, eff: (key: string) => YPair | un
   }
   const env = envList(eff('env')?.value);
   if (env) out.push(spair('env', env));
+  // The values' own `probes` (not a Kubernetes key: nothing reads it as one), so that a fix
+  // adding `probes.liveness` finds the map that is there instead of writing a second `probes`.
+  const probes = eff('probes');
+  if (probes) out.push(probes);
   if (c.livenessProbe) out.push(spair('livenessProbe', c.livenessProbe.node));
   if (c.readinessProbe) out.push(spair('readinessProbe', c.readinessProbe.node));
   if (sort === 'init') {
