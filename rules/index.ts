@@ -9,6 +9,7 @@ import hostpathMountColocation from './hostpath-mount-colocation.js';
 import hostpathMounterRollingUpdate from './hostpath-mounter-rolling-update.js';
 import hostpathPropagation from './hostpath-propagation.js';
 import initContainerFields from './init-container-fields.js';
+import invalidFieldType from './invalid-field-type.js';
 import invalidMountPropagation from './invalid-mount-propagation.js';
 import kustomizeError from './kustomize-error.js';
 import kustomizePatchTarget from './kustomize-patch-target.js';
@@ -51,6 +52,7 @@ export const RULES: Rule[] = [
   hostpathMounterRollingUpdate,
   hostpathPropagation,
   initContainerFields,
+  invalidFieldType,
   invalidMountPropagation,
   kustomizeError,
   kustomizePatchTarget,

@@ -1,7 +1,8 @@
 // Compiles the two JSON Schemas medialint validates against into standalone ESM code with
 // ajv (ajv/dist/standalone), so that no schema is compiled at run time (SPEC §7: a
 // pre-commit run of one file must start fast) and ajv itself stays out of the bundle:
-//   schemas/pod-template.schema.json -> src/model/pod-template-validate.generated.ts (PodSpec, ObjectMeta)
+//   schemas/pod-template.schema.json -> src/model/pod-template-validate.generated.ts (PodSpec, ObjectMeta;
+//                                       keys only: see keysOnly)
 //   schemas/config.schema.json       -> src/engine/config-validate.generated.ts    (validateConfig)
 // Run by `npm run build`; test/generated.test.ts regenerates them in memory and fails when
 // a committed file differs.
@@ -41,8 +42,33 @@ const RUNTIME = {
 })`,
 };
 
-function render(schemaFile, exports, id) {
-  const schema = JSON.parse(readFileSync(path.join(root, 'schemas', schemaFile), 'utf8'));
+/**
+ * The pod-template schema without its value shapes (type, required, the value schema of a
+ * map, the item schema of a list of scalars): what unknown-field asks ajv, which is only
+ * whether every key has a place. Value shapes are checked on the YNodes, with positions and
+ * YAML 1.1 in mind, by src/model/value-types.ts; compiling them into the validator would
+ * triple its size (and the bundle's start-up) for errors nobody reads.
+ */
+export function keysOnly(node) {
+  if (Array.isArray(node) || node === null || typeof node !== 'object') return node;
+  const out = {};
+  for (const [k, v] of Object.entries(node)) {
+    if (k === 'type' || k === 'required') continue;
+    if (k === 'additionalProperties' && typeof v === 'object') continue;
+    if (k === 'items') {
+      const items = keysOnly(v);
+      if (Object.keys(items).length) out.items = items;
+      continue;
+    }
+    out[k] = k === 'properties' || k === 'definitions'
+      ? Object.fromEntries(Object.entries(v).map(([p, s]) => [p, keysOnly(s)]))
+      : keysOnly(v);
+  }
+  return out;
+}
+
+function render(schemaFile, exports, id, transform = (s) => s) {
+  const schema = transform(JSON.parse(readFileSync(path.join(root, 'schemas', schemaFile), 'utf8')));
   const ajv = new Ajv(OPTIONS);
   ajv.addSchema(schema, id);
   const refs = Object.fromEntries(Object.entries(exports).map(([name, ref]) => [name, `${id}${ref}`]));
@@ -60,7 +86,7 @@ ${code.replace(/^"use strict";/, '').trim()}
 /** The generated files: repository path -> text. */
 export function validatorSources() {
   return {
-    'src/model/pod-template-validate.generated.ts': render('pod-template.schema.json', { PodSpec: '#/definitions/PodSpec', ObjectMeta: '#/definitions/ObjectMeta' }, 'pod-template'),
+    'src/model/pod-template-validate.generated.ts': render('pod-template.schema.json', { PodSpec: '#/definitions/PodSpec', ObjectMeta: '#/definitions/ObjectMeta' }, 'pod-template', keysOnly),
     'src/engine/config-validate.generated.ts': render('config.schema.json', { validateConfig: '' }, 'config'),
   };
 }

@@ -12,29 +12,10 @@ import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it, vi } from 'vitest';
 import { expectSane, FS_FAULTS, runCli, tmpDir, useCli, ROOT, type CliRun } from './support/cli.js';
+import { POD } from './support/manifests.js';
 
 useCli();
 vi.setConfig({ testTimeout: 120_000 });
-
-/** Bidirectional without privileged: an error with a fix (securityContext.privileged: true). */
-const POD = [
-  'apiVersion: v1',
-  'kind: Pod',
-  'metadata:',
-  '  name: p',
-  'spec:',
-  '  containers:',
-  '    - name: c',
-  '      image: busybox',
-  '      volumeMounts:',
-  '        - name: m',
-  '          mountPath: /m',
-  '          mountPropagation: Bidirectional',
-  '  volumes:',
-  '    - name: m',
-  '      emptyDir: {}',
-  '',
-].join('\n');
 
 /** Only warnings, one of them fixable (emptyDir -> medium: Memory): --fix exits 0 when it can write. */
 const WARN_ONLY = fs.readFileSync(path.join(ROOT, 'fixtures/propagation-emptydir-memory/bad.yaml'), 'utf8').split('\n').slice(0, 42).join('\n') + '\n';

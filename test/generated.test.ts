@@ -6,9 +6,10 @@ import { describe, expect, it } from 'vitest';
 import _Ajv from 'ajv';
 import { ROOT } from './helpers.js';
 // @ts-expect-error plain JS build helper
-import { validatorSources } from '../scripts/gen-validators.mjs';
+import { validatorSources, keysOnly } from '../scripts/gen-validators.mjs';
 import { PodSpec, ObjectMeta } from '../src/model/pod-template-validate.generated.js';
 import { validateConfig } from '../src/engine/config-validate.generated.js';
+import { fastCheckSound as unknownKeysPrecheckSound } from '../src/model/unknown-fields.js';
 import podSchema from '../schemas/pod-template.schema.json' with { type: 'json' };
 import configSchema from '../schemas/config.schema.json' with { type: 'json' };
 
@@ -40,9 +41,11 @@ describe('generated validators', () => {
       { containers: [] },
       'not a map',
     ];
-    for (const pod of pods) expect(errorsOf(PodSpec as never, pod)).toEqual(errorsOf(runtime(podSchema, '#/definitions/PodSpec'), pod));
-    const metas: unknown[] = [{ name: 'a', labels: { a: 'b' } }, { name: 'a', label: {} }];
-    for (const m of metas) expect(errorsOf(ObjectMeta as never, m)).toEqual(errorsOf(runtime(podSchema, '#/definitions/ObjectMeta'), m));
+    // The pod validator checks keys only (unknown-field); value shapes are src/model/value-types.ts's.
+    const keySchema = keysOnly(podSchema) as object;
+    for (const pod of pods) expect(errorsOf(PodSpec as never, pod)).toEqual(errorsOf(runtime(keySchema, '#/definitions/PodSpec'), pod));
+    const metas: unknown[] = [{ name: 'a', labels: { a: 'b' } }, { name: 'a', label: {} }, { name: 5, labels: [] }];
+    for (const m of metas) expect(errorsOf(ObjectMeta as never, m)).toEqual(errorsOf(runtime(keySchema, '#/definitions/ObjectMeta'), m));
     const configs: unknown[] = [
       {},
       { rules: { 'mount-readiness': 'off' } },
@@ -51,5 +54,29 @@ describe('generated validators', () => {
       { kustomize: { mode: 'nope' } },
     ];
     for (const c of configs) expect(errorsOf(validateConfig as never, c)).toEqual(errorsOf(runtime(configSchema, ''), c));
+  });
+
+  it('the pod-template schema records value shapes, and keys only reach the validator', () => {
+    const defs = (podSchema as { definitions: Record<string, { properties?: Record<string, unknown>; required?: string[] }> }).definitions;
+    expect(defs.Container!.properties!.ports).toEqual({ type: 'array', items: { $ref: '#/definitions/ContainerPort' } });
+    expect(defs.Container!.properties!.command).toEqual({ type: 'array', items: { type: 'string' } });
+    expect(defs.ContainerPort!.properties!.containerPort).toEqual({ type: 'number' });
+    expect(defs.ContainerPort!.required).toEqual(['containerPort']);
+    expect(defs.ResourceRequirements!.properties!.limits).toEqual({ type: 'object', additionalProperties: { type: ['number', 'string'] } });
+    expect(defs.ServicePort!.properties!.targetPort).toEqual({ type: ['number', 'string'] });
+    expect(defs.ObjectMeta!.properties!.labels).toEqual({ type: 'object', additionalProperties: { type: 'string' } });
+    expect(defs.SecurityContext!.properties!.privileged).toEqual({ type: 'boolean' });
+    expect(defs.DeploymentSpec!.properties!.template).toEqual({ $ref: '#/definitions/PodTemplateSpec' });
+    // What ajv compiles for unknown-field: no type, required or map value schema anywhere.
+    type Node = { type?: unknown; required?: unknown; properties?: Record<string, Node>; items?: Node; additionalProperties?: unknown };
+    const shapes: string[] = [];
+    const walk = (n: Node, at: string) => {
+      if (n.type !== undefined || n.required !== undefined || typeof n.additionalProperties === 'object') shapes.push(at);
+      for (const [k, v] of Object.entries(n.properties ?? {})) walk(v, `${at}.${k}`);
+      if (n.items) walk(n.items, `${at}[]`);
+    };
+    for (const [name, d] of Object.entries((keysOnly(podSchema) as { definitions: Record<string, Node> }).definitions)) walk(d, name);
+    expect(shapes).toEqual([]);
+    expect(unknownKeysPrecheckSound).toBe(true);
   });
 });

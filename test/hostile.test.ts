@@ -14,6 +14,7 @@ import { parseAllDocuments, stringify } from 'yaml';
 import {
   expectSane, jsonFindings, runCli, stylishPositions, tmpDir, useCli, writeTree, ROOT, SHARED, type CliRun, type JsonMessage,
 } from './support/cli.js';
+import { POD, POD_FINDING } from './support/manifests.js';
 import { lineStartsOf, parseSource, position, MAX_FILE_BYTES, type SourceFile } from '../src/load/source.js';
 import type { Loc, YNode, YSeq, YMap } from '../src/load/ynode.js';
 import { get, isSeq, isMap } from '../src/load/ynode.js';
@@ -46,27 +47,6 @@ function randomBytes(seed: number, n: number, lo = 0, hi = 255): Buffer {
   for (let i = 0; i < n; i++) b[i] = lo + (r() % (hi - lo + 1));
   return b;
 }
-
-/** A Pod that one rule reliably flags at a known place (Bidirectional without privileged: 12:29). */
-const POD = [
-  'apiVersion: v1',
-  'kind: Pod',
-  'metadata:',
-  '  name: p',
-  'spec:',
-  '  containers:',
-  '    - name: c',
-  '      image: busybox',
-  '      volumeMounts:',
-  '        - name: m',
-  '          mountPath: /m',
-  '          mountPropagation: Bidirectional',
-  '  volumes:',
-  '    - name: m',
-  '      emptyDir: {}',
-  '',
-].join('\n');
-const POD_FINDING = { line: 12, column: 29, ruleId: 'bidirectional-requires-privileged' };
 
 const CM = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  k: v\n`;
 const DEPLOY = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  template:\n    spec:\n      containers:\n        - name: c\n          image: x\n';
@@ -526,8 +506,47 @@ describe('Helm templates', () => {
 });
 
 describe('wrong types where lists or maps are expected', () => {
+  /**
+   * Not Kubernetes objects: a top-level list, a scalar, null, empty documents, a map without
+   * apiVersion and kind. medialint lints every YAML file of a repository (CI configs, values
+   * files, playbooks), so it leaves documents that are not objects alone: exit 0, no finding.
+   */
+  const NOT_OBJECTS = ['object-19.yaml', 'object-20.yaml', 'object-21.yaml', 'object-22.yaml', 'object-23.yaml', 'object-25.yaml'];
+  /**
+   * Rejected by kubectl, but not reported yet, because the model never holds them: an object
+   * whose apiVersion and kind are not strings (object-12) and a v1 List's `items` (object-14)
+   * stop in src/model/build.ts, and the loader drops merge sources that are not maps
+   * (object-24, src/load). They must still end cleanly with positioned findings only.
+   */
+  const NOT_YET = ['object-12.yaml', 'object-14.yaml', 'object-24.yaml'];
   it.each(Object.keys(WRONG_TYPES))('%s', async (file) => {
-    positioned(await lintJson([`types/${file}`], { timeoutMs: 30_000 }));
+    const quiet = NOT_OBJECTS.includes(file);
+    const pending = NOT_YET.includes(file);
+    const f = positioned(await lintJson([`types/${file}`], { timeoutMs: 30_000, codes: quiet ? [0] : pending ? [0, 1] : [1] }));
+    if (quiet) expect(f).toEqual([]);
+    else if (!pending) expect(byRule(f, 'invalid-field-type').length, `${file}: an invalid-field-type finding`).toBeGreaterThan(0);
+  });
+  it('each at the offending value, saying what was expected and what was found', async () => {
+    const want: [string, number, number, RegExp][] = [
+      ['pod-00.yaml', 6, 15, /^Pod p has the string "x" at spec\.containers, where Kubernetes expects a list of Container maps: the API server cannot decode it and rejects the Pod\.$/],
+      ['pod-05.yaml', 6, 12, /^Pod p has a map at spec\.volumes, where Kubernetes expects a list of Volume maps/],
+      ['container-10.yaml', 9, 15, /^Pod p has an empty item \(null\) in spec\.containers\[0\]\.ports: the API server reads it as a ContainerPort without the containerPort it requires/],
+      ['container-20.yaml', 9, 37, /^Pod p has the string "yes" at spec\.containers\[0\]\.securityContext\.privileged, where Kubernetes expects true or false/],
+      ['container-20.yaml', 9, 58, /^Pod p has the number 5 at spec\.containers\[0\]\.securityContext\.capabilities, where Kubernetes expects a Capabilities map/],
+      ['object-01.yaml', 4, 7, /^Pod p has an empty list \(\[\]\) at spec, where Kubernetes expects a PodSpec map/],
+      ['object-02.yaml', 4, 18, /^Deployment d has an empty list \(\[\]\) at spec\.template, where Kubernetes expects a PodTemplateSpec map/],
+      ['object-03.yaml', 4, 25, /^Deployment d has the number 5 at spec\.template\.spec, where Kubernetes expects a PodSpec map/],
+      ['object-07.yaml', 4, 21, /^CronJob d has an empty list \(\[\]\) at spec\.jobTemplate, where Kubernetes expects a JobTemplateSpec map/],
+      ['object-08.yaml', 4, 30, /^Service s has the string "x" at spec\.ports, where Kubernetes expects a list of ServicePort maps/],
+      ['object-17.yaml', 4, 68, /^HelmRelease h has an empty list \(\[\]\) at spec\.values\.controllers, where the app-template chart expects a map/],
+    ];
+    for (const [file, line, column, message] of want) {
+      const got = byRule(positioned(await lintJson([`types/${file}`], { codes: [1] })), 'invalid-field-type');
+      const at = got.filter((m) => m.line === line && m.column === column);
+      expect(at.map((m) => m.message), `${file}:${line}:${column} in ${JSON.stringify(got.map((m) => `${m.line}:${m.column}`))}`).toHaveLength(1);
+      expect(at[0]!.message).toMatch(message);
+      expect(at[0]!.severity).toBe('error');
+    }
   });
   it('all at once, in every format', async () => {
     for (const format of ['stylish', 'json', 'sarif', 'github', 'gitlab']) {

@@ -38,20 +38,26 @@ function walk(node: YNode, pointer: string): { node: YNode | undefined; path: (s
   return { node: cur, path };
 }
 
-// The schema uses only properties, additionalProperties: false, $ref and items (checked
-// below), so "does every key have a place in it" can be answered on the YNodes directly,
-// without the copy to plain JS that ajv needs. Almost every pod template passes; only one
-// that does not goes to ajv, for the exact errors. (SPEC §7: thousands of workloads.)
+// The schema uses only properties, additionalProperties, $ref and items for keys (checked
+// below; type and required describe values, which src/model/value-types.ts checks, and a
+// map's additionalProperties schema holds only scalars), so "does every key have a place in
+// it" can be answered on the YNodes directly, without the copy to plain JS that ajv needs.
+// Almost every pod template passes; only one that does not goes to ajv, for the exact
+// errors. (SPEC §7: thousands of workloads.)
 interface SchemaNode {
   properties?: Record<string, SchemaNode>;
-  additionalProperties?: boolean;
+  additionalProperties?: boolean | SchemaNode;
   $ref?: string;
   items?: SchemaNode;
+  type?: string | string[];
+  required?: string[];
 }
 const definitions = (schema as { definitions: Record<string, SchemaNode> }).definitions;
-const KEYWORDS = new Set(['properties', 'additionalProperties', '$ref', 'items']);
-const fastCheckSound = Object.values(definitions).every(function sound(n: SchemaNode): boolean {
-  return Object.keys(n).every((k) => KEYWORDS.has(k)) && Object.values(n.properties ?? {}).every(sound) && (!n.items || sound(n.items));
+const KEYWORDS = new Set(['properties', 'additionalProperties', '$ref', 'items', 'type', 'required']);
+export const fastCheckSound = Object.values(definitions).every(function sound(n: SchemaNode): boolean {
+  const extra = n.additionalProperties;
+  return Object.keys(n).every((k) => KEYWORDS.has(k)) && Object.values(n.properties ?? {}).every(sound) && (!n.items || sound(n.items)) &&
+    (typeof extra !== 'object' || (!extra.properties && !extra.$ref && !extra.items && sound(extra)));
 });
 
 /** A schema node with its $ref followed and its properties in a Map. */
