@@ -46,7 +46,7 @@ export function defaultReadFile(abs: string): Uint8Array | undefined {
 export function lintPaths(args: string[], opts: LintOptions): LintResult {
   const { files, errors } = discover(args, { cwd: opts.cwd, ignore: opts.config.ignore });
   const r = lintFiles(files, opts);
-  r.errors.unshift(...errors);
+  if (errors.length) r.errors = [...errors, ...r.errors];
   return r;
 }
 
@@ -72,7 +72,7 @@ export function lintFiles(absFiles: string[], opts: LintOptions): LintResult {
   if (opts.stdin) {
     const sf = parseSource(opts.stdin.filename, opts.stdin.text);
     sources.set(sf.path, sf);
-    fileFindings.push(...sf.findings);
+    append(fileFindings, sf.findings);
     for (const d of sf.docs) docs.push({ node: d.node, file: sf.path });
   }
 
@@ -84,8 +84,8 @@ export function lintFiles(absFiles: string[], opts: LintOptions): LintResult {
       cwd: opts.cwd, config: opts.config, readFile: read, displayPath: show,
     });
     for (const f of k.files) consumed.add(path.resolve(f));
-    fileFindings.push(...k.findings);
-    docs.push(...k.docs);
+    append(fileFindings, k.findings);
+    append(docs, k.docs);
     for (const abs of k.files) load(abs);
   }
 
@@ -95,7 +95,7 @@ export function lintFiles(absFiles: string[], opts: LintOptions): LintResult {
       errors.push(`${show(abs)}: cannot be read`);
       continue;
     }
-    fileFindings.push(...sf.findings);
+    append(fileFindings, sf.findings);
     if (consumed.has(abs) || KUSTOMIZATION_NAMES.includes(path.basename(abs))) continue;
     for (const d of sf.docs) docs.push({ node: d.node, file: sf.path });
   }
@@ -109,7 +109,7 @@ export function lintFiles(absFiles: string[], opts: LintOptions): LintResult {
       errors.push(`${show(abs)}: cannot be read (--app-template-values)`);
       continue;
     }
-    if (!absFiles.includes(abs)) fileFindings.push(...sf.findings);
+    if (!absFiles.includes(abs)) append(fileFindings, sf.findings);
     valuesFiles.push(abs);
     for (const d of sf.docs) docs.push({ node: d.node, file: sf.path, appTemplateValues: true });
   }
@@ -121,6 +121,14 @@ export function lintFiles(absFiles: string[], opts: LintOptions): LintResult {
   kept.sort(compareFindings);
   const linted = [...absFiles, ...valuesFiles.filter((f) => !absFiles.includes(f))];
   return { findings: kept, sources, model, errors, files: linted.map(show) };
+}
+
+/**
+ * `to.push(...from)` without the spread: spreading an array of more than ~120,000 items
+ * into a call throws RangeError (every item is an argument on the stack).
+ */
+function append<T>(to: T[], from: readonly T[]): void {
+  for (let i = 0; i < from.length; i++) to.push(from[i]!);
 }
 
 /**

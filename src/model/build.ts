@@ -6,6 +6,7 @@ import type { Config } from '../engine/config.js';
 import { analyzeRun } from './shell/index.js';
 import { workloadKind } from './kinds.js';
 import { addAppTemplate } from '../apptemplate/index.js';
+import { exact } from './exact.js';
 import type {
   Container, ContainerSort, Model, NfsSource, NodeSelection, PersistentVolume, PersistentVolumeClaim, Pod, Probe,
   Resource, Service, Volume, VolumeMount, VolumeType, Workload,
@@ -133,6 +134,8 @@ function buildWorkload(r: Resource, templatePath: string[], ctx: BuildCtx): Work
       if (isMap(c)) pod.containers.push(buildContainer(pod, c, sort, index, ctx));
     });
   }
+  pod.volumes = exact(pod.volumes);
+  pod.containers = exact(pod.containers);
   return w;
 }
 
@@ -205,10 +208,10 @@ function buildContainer(pod: Pod, c: YMap, sort: ContainerSort, index: number, c
   const argsNode = get(c, 'args');
   const lifecycle = get(c, 'lifecycle');
   const res = get(c, 'resources');
-  const ports = items(get(c, 'ports')).flatMap((p) => {
+  const ports = exact(items(get(c, 'ports')).flatMap((p) => {
     const port = num(get(p, 'containerPort'));
     return port === undefined ? [] : [{ port, name: str(get(p, 'name')), node: p }];
-  });
+  }));
   const container: Container = {
     pod, name: str(get(c, 'name')) ?? `#${index}`, sort: realSort, index, node: c,
     image: str(image), imageNode: isScalar(image) ? image : undefined,
@@ -237,6 +240,7 @@ function buildContainer(pod: Pod, c: YMap, sort: ContainerSort, index: number, c
     if (!isMap(m)) continue;
     container.volumeMounts.push(buildMount(container, m));
   }
+  container.volumeMounts = exact(container.volumeMounts);
   container.run = analyzeRun({
     image: container.image,
     commandNode: container.commandNode,

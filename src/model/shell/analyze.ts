@@ -7,6 +7,7 @@ import { parseScript } from './parse.js';
 import { recognise } from './tools.js';
 import { basename, unwrap } from './unwrap.js';
 import { scalarSource, seqWords, spanWord, wordSource, type TextSource } from './words.js';
+import { exact } from '../exact.js';
 
 type Source = Cmd['source'];
 interface Context {
@@ -60,6 +61,14 @@ export class Runner {
       out.listeners.push({ kind: 'containerPort', proto: undefined, host: '', port: p.port, implicit: false, flag: undefined, cmd: undefined, at: p.node });
     }
     const main = [...this.persistent];
+    // The lists are complete: drop their spare capacity (src/model/exact.ts).
+    out.cmds = exact(out.cmds);
+    out.mountOps = exact(out.mountOps);
+    out.listeners = exact(out.listeners);
+    out.exports = exact(out.exports);
+    out.mkdirs = exact(out.mkdirs);
+    out.unmounts = exact(out.unmounts);
+    out.guards = exact(out.guards);
     out.opaque = this.unknownMain || this.unknownHook;
     out.longRunning =
       this.unknownMain || this.infiniteLoop || main.some((c) => !c.background) || (this.waits && main.some((c) => c.background));

@@ -4,6 +4,7 @@
 // caller says which flags do (ArgSpec). A long flag we do not know is taken as boolean unless
 // written `--flag=value`: guessing "takes a value" would swallow the mount target.
 import type { Flag, Word } from '../types.js';
+import { exact } from '../exact.js';
 
 export interface ArgSpec {
   /** Long flags (name without the leading dashes) that take the next word as their value. */
@@ -28,7 +29,7 @@ export function parseArgs(words: Word[], spec: ArgSpec): ParsedArgs {
     const word = words[k]!;
     const t = word.text;
     if (t === '--') {
-      positionals.push(...words.slice(k + 1));
+      for (let j = k + 1; j < words.length; j++) positionals.push(words[j]!); // no spread: a huge script's words overflow a call
       break;
     }
     if (t.startsWith('--')) {
@@ -57,7 +58,7 @@ export function parseArgs(words: Word[], spec: ArgSpec): ParsedArgs {
     }
     positionals.push(word);
   }
-  return { flags, positionals };
+  return { flags: exact(flags), positionals };
 }
 
 const FALSE = new Set(['false', 'False', 'FALSE', 'f', 'F', '0']);

@@ -147,7 +147,7 @@ function serve(positionals: Word[], flags: Flag[], progWord: Word, cmd: Cmd, out
     // A protocol we do not know the default of: a listener on an unknown port.
     listeners.push({ kind: 'serve', proto, host: 'localhost', port: null, implicit: true, flag: undefined, cmd, at: protoWord });
   }
-  out.listeners.push(...listeners);
+  for (const l of listeners) out.listeners.push(l);
   const dir = positionals[2];
   if (dir && proto !== 'docker') out.exports.push({ proto, dir: dir.text, listener: listeners[0], cmd, at: progWord });
 }

@@ -9,6 +9,7 @@
 import type { Loc, YScalar, YSeq } from '../../load/ynode.js';
 import type { Word } from '../types.js';
 import type { ShWord } from './lex.js';
+import { exact } from '../exact.js';
 
 /** Returns a file's text (to place words inside block scalars); undefined when unknown. */
 export type FileText = (file: string) => string | undefined;
@@ -47,7 +48,7 @@ export function seqWords(seq: YSeq | undefined): Word[] {
   if (!seq) return [];
   const out: Word[] = [];
   for (const item of seq.items) if (item.kind === 'scalar') out.push({ text: scalarText(item), loc: item.loc, node: item });
-  return out;
+  return exact(out);
 }
 
 /** The TextSource of a scalar's value. */
