@@ -1,8 +1,7 @@
 // Configuration (SPEC §5): .medialint.yaml found upward, -c, validation errors that name the key
 // path (exit 2), rules and overrides, and the starter that `medialint init` writes.
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError, loadConfig, mergeConfigs, readConfigFile, setCliRule, validateConfig } from '../src/engine/load-config.js';
@@ -10,45 +9,17 @@ import { defaultConfig, type Config } from '../src/engine/config.js';
 import { effectiveSeverity } from '../src/engine/run.js';
 import { lintPaths } from '../src/engine/lint.js';
 import { RULES } from '../rules/index.js';
+import { BIDI, INVALID, findingKeys, twoErrorPod } from './support/two-errors.js';
+import { runMain } from './support/main.js';
+import { tmpTree, useTmpDirs } from './support/tmp.js';
 
-const INVALID = 'invalid-mount-propagation';
-const BIDI = 'bidirectional-requires-privileged';
+useTmpDirs();
 
 /** Line 14: invalid-mount-propagation (error); line 20: bidirectional-requires-privileged (error). */
-const POD = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: app
-spec:
-  template:
-    spec:
-      containers:
-        - name: a
-          image: busybox
-          volumeMounts:
-            - name: m
-              mountPath: /m
-              mountPropagation: hostToContainer
-        - name: b
-          image: rclone/rclone
-          volumeMounts:
-            - name: m
-              mountPath: /m
-              mountPropagation: Bidirectional
-      volumes:
-        - name: m
-          emptyDir: {}
-`;
+const POD = twoErrorPod();
 
-/** A temp tree: { 'a/b.yaml': text, ... }. */
-function tree(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'medialint-config-'));
-  for (const [f, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
-    writeFileSync(path.join(dir, f), text);
-  }
-  return dir;
-}
+/** A temp tree: { 'a/b.yaml': text, ... }, removed after this file. */
+const tree = (files: Record<string, string>): string => tmpTree(files, 'medialint-config-');
 
 function errorOf(yamlText: string): string {
   try {
@@ -63,7 +34,7 @@ function errorOf(yamlText: string): string {
 function lintIn(cwd: string, paths: string[], explicit?: string) {
   const config = loadConfig({ cwd, explicit, paths });
   const r = lintPaths(paths, { cwd, config, rules: RULES });
-  return r.findings.map((f) => `${f.loc.file}:${f.loc.line} ${f.severity} ${f.ruleId}`);
+  return findingKeys(r.findings, { file: true, severity: true });
 }
 
 describe('validation', () => {
@@ -259,12 +230,27 @@ overrides:
 
 describe('the command line', () => {
   it('exits 2 naming the file and the key path of a bad config', async () => {
-    const { main } = await import('../src/cli/main.js');
     const dir = tree({ '.medialint.yaml': 'rules:\n  no-node-selector: sometimes\n', 'app.yaml': POD });
-    let err = '';
-    const code = await main(['app.yaml'], { cwd: dir, stdout: () => {}, stderr: (s) => { err += s; }, stdin: () => '', env: {}, isTTY: false });
+    const { code, stderr: err } = await runMain(['app.yaml'], { cwd: dir });
     expect(code).toBe(2);
     expect(err).toBe(`medialint: ${path.join(dir, '.medialint.yaml')}: rules.no-node-selector: must be one of "error", "warning", "info", "off"\n`);
+  });
+
+  // Issue 7: a config file is input (it sits in the linted repository), and no input may make
+  // medialint run a program. Rendering with kubectl is the command line's choice only.
+  it('refuses kustomize.mode: kubectl in a config file with exit 2, pointing at --kustomize kubectl', async () => {
+    expect(errorOf('kustomize:\n  mode: kubectl\n')).toBe(
+      '.medialint.yaml: kustomize.mode: "kubectl" is not allowed in a config file (a config file must not make medialint run a program); ' +
+        'remove it and pass --kustomize kubectl on the command line (in the GitHub Action: the kustomize input) instead. A config may set "auto" or "off"');
+    expect(validateConfig(parseYaml('kustomize:\n  mode: auto\n'), 'x').kustomize.mode).toBe('auto');
+    expect(errorOf('kustomize:\n  mode: kustomize\n')).toBe('.medialint.yaml: kustomize.mode: must be one of "auto", "off"');
+    const dir = tree({ '.medialint.yaml': 'kustomize:\n  mode: kubectl\n', 'app.yaml': POD });
+    for (const args of [['app.yaml'], ['--kustomize', 'kubectl', 'app.yaml']]) {
+      const { code, stdout, stderr } = await runMain(args, { cwd: dir });
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toMatch(/^medialint: .*\.medialint\.yaml: kustomize\.mode: "kubectl" is not allowed in a config file .* pass --kustomize kubectl on the command line/);
+    }
   });
 
   it('medialint init writes a starter that validates, examples included', async () => {

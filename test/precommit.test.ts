@@ -2,8 +2,7 @@
 // file names, lint the kustomization roots that include them and report only the findings
 // located in those files. The real `pre-commit try-repo` run is scripts/test-precommit.sh.
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { scopeToFiles, referencesOf } from '../src/engine/scope.js';
@@ -11,6 +10,8 @@ import { lintPaths } from '../src/engine/lint.js';
 import { defaultConfig } from '../src/engine/config.js';
 import { RULES } from '../rules/index.js';
 import { ROOT } from './helpers.js';
+import { tmpTree, useTmpDirs } from './support/tmp.js';
+import { runMain } from './support/main.js';
 
 const BAD = (name: string) => `apiVersion: apps/v1
 kind: Deployment
@@ -31,13 +32,10 @@ spec:
           emptyDir: {}
 `;
 
+useTmpDirs();
+
 function tree(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'medialint-scope-'));
-  for (const [f, t] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
-    writeFileSync(path.join(dir, f), t);
-  }
-  return dir;
+  return tmpTree(files, 'medialint-scope-');
 }
 
 /** A base pulled in by two overlays, another base pulled in by one, a patch, and a loose file. */
@@ -105,6 +103,40 @@ describe('scopeToFiles', () => {
     const kept = r.findings.filter(s.keep).map((f) => `${f.loc.file}:${f.loc.line} ${f.ruleId}`);
     expect(kept).toEqual(['apps/sonarr/base/deployment.yaml:14 invalid-mount-propagation', 'loose/pod.yaml:14 invalid-mount-propagation']);
     expect(all.every((f) => f.startsWith('apps/') || f.startsWith('loose/') || f.startsWith('clusters/'))).toBe(true);
+  });
+
+  it('keeps the render failures of the roots that include a given file, wherever they are located', async () => {
+    // The commit renames the base's Deployment; clusters/prod's patch still names the old one,
+    // so that overlay no longer renders (an error in its kustomization.yaml, not in the base).
+    const dir = tree({
+      'apps/sonarr/base/kustomization.yaml': 'resources:\n  - deployment.yaml\n',
+      'apps/sonarr/base/deployment.yaml': BAD('sonarr-v2'),
+      'apps/radarr/base/kustomization.yaml': 'resources:\n  - deployment.yaml\n',
+      'apps/radarr/base/deployment.yaml': BAD('radarr'),
+      'clusters/prod/kustomization.yaml': 'resources:\n  - ../../apps/sonarr/base\n  - ../../apps/radarr/base\n  - https://github.com/example/remote//base?ref=v1\npatches:\n  - path: patch.yaml\n',
+      'clusters/prod/patch.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: sonarr\n',
+      'clusters/lab/Kustomization': 'bases:\n  - ../../apps/sonarr/base\n',
+      // Broken too, but it does not include the given file: not linted, not reported.
+      'clusters/old/kustomization.yaml': 'resources:\n  - ../../apps/radarr/base\n  - missing.yaml\n',
+    });
+    const s = scopeToFiles(['apps/sonarr/base/deployment.yaml'], dir)!;
+    const r = lintPaths(s.paths, { cwd: dir, config: defaultConfig(), rules: RULES });
+    const kept = r.findings.filter(s.keep).map((f) => `${f.loc.file}:${f.loc.line} ${f.ruleId}`).sort();
+    expect(kept).toEqual([
+      'apps/sonarr/base/deployment.yaml:14 invalid-mount-propagation', // through clusters/lab
+      'clusters/prod/kustomization.yaml:6 kustomize-error', // the patch entry
+    ]);
+    // The overlay's other findings (its remote resource) stay out, as before.
+    expect(r.findings.some((f) => f.ruleId === 'kustomize-unsupported' && !s.keep(f))).toBe(true);
+    // A render failure of a root that includes no given file is not kept.
+    const other = { ruleId: 'kustomize-error', severity: 'error' as const, message: 'x', overlays: ['clusters/old'], loc: { file: 'clusters/old/kustomization.yaml', start: 0, end: 0, line: 3, col: 5, endLine: 3, endCol: 5 } };
+    expect(s.keep(other)).toBe(false);
+    expect(s.keep({ ...other, overlays: ['clusters/prod'] })).toBe(true);
+    // End to end, as pre-commit runs it: the commit fails on the overlay it broke.
+    const cli = await runMain(['apps/sonarr/base/deployment.yaml'], { cwd: dir });
+    expect(cli.code).toBe(1);
+    expect(cli.stdout).toMatch(/clusters\/prod\/kustomization\.yaml[\s\S]*kustomize-error/);
+    expect(cli.stdout).not.toMatch(/clusters\/old|kustomize-unsupported/);
   });
 });
 

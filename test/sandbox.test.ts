@@ -28,7 +28,7 @@ vi.setConfig({ testTimeout: 300_000 });
  * The runs below prove the dependency's import is never used.
  */
 const CLI_MAY_SPAWN: Record<string, string> = {
-  'src/kustomize/kubectl.ts': '`--kustomize kubectl` (SPEC §1, or `kustomize.mode: kubectl` in .medialint.yaml) renders with an installed `kubectl kustomize` / `kustomize build`: the only feature that runs a program',
+  'src/kustomize/kubectl.ts': '`--kustomize kubectl` (SPEC §1; on the command line or the Action\'s kustomize input only, never a config file) renders with an installed `kubectl kustomize` / `kustomize build`: the only feature that runs a program',
   'node_modules/unicorn-magic/node.js': 'globby imports toPath from it; its execFile helper is never called',
 };
 /** The GitHub Action (a separate bundle, dist/action.js) adds these. */
@@ -306,18 +306,25 @@ describe('--kustomize kubectl', () => {
     const roots = kustomizeSample().slice(0, 3);
     if (!roots.length) return;
     const dir = tmpDir('medialint-sandbox-kubectl-');
-    fs.writeFileSync(path.join(dir, '.medialint.yaml'), 'kustomize:\n  mode: kubectl\n');
     const log = path.join(dir, 'sandbox.log');
     const env = { MEDIALINT_ALLOW_KUBECTL: '1', MEDIALINT_SANDBOX_LOG: log };
-    await runAll([
-      ...roots.map((r) => ({ args: ['--kustomize', 'kubectl', '-f', 'json', r], env })),
-      // The same switch in a config file.
-      ...roots.slice(0, 1).map((r) => ({ args: ['-c', path.join(dir, '.medialint.yaml'), '-f', 'json', r], env })),
-    ]);
+    await runAll(roots.map((r) => ({ args: ['--kustomize', 'kubectl', '-f', 'json', r], env })));
     const lines = fs.existsSync(log) ? fs.readFileSync(log, 'utf8').trim().split('\n').filter(Boolean) : [];
     for (const l of lines) expect(l).toMatch(/^ALLOWED child_process\.(spawn|spawnSync|execFile|execFileSync) "(kubectl|kustomize)"/);
-    if (implemented && kubectlInstalled()) expect(lines.length, 'the kubectl renderer ran kubectl').toBeGreaterThanOrEqual(roots.length + 1);
+    if (implemented && kubectlInstalled()) expect(lines.length, 'the kubectl renderer ran kubectl').toBeGreaterThanOrEqual(roots.length);
     if (!implemented) expect(lines, '--kustomize kubectl renders in-process and spawns nothing').toEqual([]);
+  });
+  it('a config file cannot ask for it: `kustomize.mode: kubectl` is a config error (exit 2) and spawns nothing', async () => {
+    const roots = kustomizeSample().slice(0, 1);
+    if (!roots.length) return;
+    const dir = tmpDir('medialint-sandbox-config-kubectl-');
+    fs.writeFileSync(path.join(dir, '.medialint.yaml'), 'kustomize:\n  mode: kubectl\n');
+    const log = path.join(dir, 'sandbox.log');
+    // MEDIALINT_ALLOW_KUBECTL set, so a spawn would succeed and be logged rather than fail.
+    const env = { MEDIALINT_ALLOW_KUBECTL: '1', MEDIALINT_SANDBOX_LOG: log };
+    const runs = await runAll(roots.map((r) => ({ args: ['-c', path.join(dir, '.medialint.yaml'), '-f', 'json', r], env, codes: [2] })));
+    for (const r of runs) expect(r.stderr).toMatch(/kustomize\.mode: "kubectl" is not allowed in a config file/);
+    expect(fs.existsSync(log) ? fs.readFileSync(log, 'utf8') : '').toBe('');
   });
   it('without --kustomize kubectl, the same roots spawn nothing (auto and off)', async () => {
     const roots = kustomizeSample().slice(0, 3);

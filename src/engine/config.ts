@@ -19,6 +19,7 @@ export interface Config {
   workloadKinds: { kind: string; apiVersion?: string; podTemplatePath: string[] }[];
   ignore: string[];
   overrides: { files: string[]; rules: Record<string, Severity | 'off'> }[];
+  /** `mode: 'kubectl'` runs a program: set only from --kustomize or the Action's input, never from a config file. */
   kustomize: { loadRestrictor: 'rootOnly' | 'none'; mode: 'auto' | 'kubectl' | 'off' };
   /** The file this config came from. */
   file?: string;

@@ -111,9 +111,25 @@ function isCidr(cidr: string): boolean {
   return ipaddr.IPv4.isValidFourPartDecimal(addr) && Number(bits) <= 32;
 }
 
+/**
+ * A config file sits in the repository being linted, so it is input: it may not make medialint
+ * run a program (issue 7). Rendering with kubectl is asked for on the command line or in the
+ * Action's workflow, by whoever runs medialint.
+ */
+function checkNoKubectl(raw: unknown, file: string): void {
+  const k = (raw as Record<string, unknown> | null)?.kustomize as Record<string, unknown> | null | undefined;
+  if (k && typeof k === 'object' && k.mode === 'kubectl') {
+    throw new ConfigError(
+      `${file}: kustomize.mode: "kubectl" is not allowed in a config file (a config file must not make medialint run a program); ` +
+        'remove it and pass --kustomize kubectl on the command line (in the GitHub Action: the kustomize input) instead. A config may set "auto" or "off"',
+    );
+  }
+}
+
 /** Validates a parsed config file (its YAML value) and turns it into a Config. */
 export function validateConfig(raw: unknown, file: string): Config {
   if (raw === null || raw === undefined) raw = {};
+  checkNoKubectl(raw, file);
   if (!validator(raw)) {
     const errors = validator.errors!.filter((e) => e.keyword !== 'propertyNames');
     const first = describe(errors[0] ?? validator.errors![0]!);
@@ -138,7 +154,7 @@ export function validateConfig(raw: unknown, file: string): Config {
   if (r.ignore) c.ignore = r.ignore;
   if (r.overrides) c.overrides = r.overrides;
   if (r.kustomize?.loadRestrictor) c.kustomize.loadRestrictor = /none/i.test(r.kustomize.loadRestrictor) ? 'none' : 'rootOnly';
-  if (r.kustomize?.mode) c.kustomize.mode = r.kustomize.mode;
+  if (r.kustomize?.mode) c.kustomize.mode = r.kustomize.mode as 'auto' | 'off';
   return c;
 }
 

@@ -6,7 +6,7 @@
 // (resources, patches, components... naming the file) or through other kustomizations
 // (an overlay's `resources: [../../base]`), and lint those; the pipeline renders the roots among
 // them. Findings elsewhere (another base the overlay pulls in) are not the committer's business
-// and are left out.
+// and are left out, except a failure to render one of those roots: the change may have broken it.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { globbySync } from 'globby';
@@ -22,7 +22,10 @@ export interface FileScope {
   paths: string[];
   /** The given files (absolute). */
   files: Set<string>;
-  /** Keeps the findings located in one of the given files. */
+  /**
+   * Keeps the findings located in one of the given files, and every render failure
+   * (kustomize-error) of a kustomization that includes one, wherever it is located.
+   */
   keep: (f: Finding) => boolean;
 }
 
@@ -172,6 +175,12 @@ export function scopeToFiles(args: string[], cwd: string): FileScope | undefined
   return {
     paths: [...lint],
     files: given,
-    keep: (f) => given.has(path.resolve(cwd, f.loc.file)),
+    // A render failure is located where kustomize stopped (an overlay's patch that no longer
+    // finds the base's Deployment the commit renamed), not in the file that caused it; and
+    // while a root fails, nothing through it is linted. So it is reported for every root that
+    // includes a given file (the roots linted here all do).
+    keep: (f) =>
+      given.has(path.resolve(cwd, f.loc.file)) ||
+      (f.ruleId === 'kustomize-error' && !!f.overlays?.some((o) => including.has(path.resolve(cwd, o)))),
   };
 }
