@@ -7,6 +7,8 @@ import { Lexer, parse, parseDocument } from 'yaml';
 import type { Edit } from '../engine/finding.js';
 import type { Loc, YMap, YNode, YPair, YScalar, YSeq } from '../load/ynode.js';
 import { toJS } from '../load/ynode.js';
+import { fastParse } from '../load/fast-yaml.js';
+import { lineStartsOf } from '../load/source.js';
 import { Moved } from './moved.js';
 import {
   detectStyle,
@@ -867,9 +869,19 @@ class Cx {
       if (shift > 0) return ' '.repeat(shift) + l;
       return l.slice(Math.min(-shift, /^ */.exec(l)![0].length));
     });
+    // The moved text must read back as the value it stands for. The loader's fast parser
+    // first (the `yaml` Document API is several times slower, and this runs for every
+    // move a report plans); it declines anything outside its subset, duplicate keys included.
+    const text = out.join('\n');
+    const want = [toPlainJS(mv.value)];
+    // (It reads a document from column 1: the item's indentation comes off every line.)
+    const ind = /^ */.exec(out[0] ?? '')![0].length;
+    const flush = out.every((l) => l === '' || /^ */.exec(l)![0].length >= ind) ? out.map((l) => l.slice(ind)).join('\n') : undefined;
+    const fast = flush === undefined ? undefined : fastParse(flush, '', lineStartsOf(flush));
+    if (fast) return fast.length === 1 && deepEqual(toJS(fast[0]!.node), want) ? out : undefined;
     try {
-      const doc = parseDocument(out.join('\n'), { strict: false, uniqueKeys: true });
-      if (doc.errors.length || !deepEqual(doc.toJS(), [toPlainJS(mv.value)])) return undefined;
+      const doc = parseDocument(text, { strict: false, uniqueKeys: true });
+      if (doc.errors.length || !deepEqual(doc.toJS(), want)) return undefined;
     } catch {
       return undefined;
     }
