@@ -1,5 +1,5 @@
 import { defineRule, type RuleContext } from '../src/engine/rule.js';
-import { isMap, type YNode } from '../src/load/ynode.js';
+import { get, isMap, str, type YNode } from '../src/load/ynode.js';
 import { appTemplateChart } from '../src/apptemplate/index.js';
 import { workloadKind } from '../src/model/kinds.js';
 import type { Resource } from '../src/model/types.js';
@@ -67,6 +67,11 @@ function helmRelease(values: SchemaNode): SchemaNode {
     },
   };
 }
+/** What every object needs to be decoded at all (and a v1 List, its items). */
+const HEADER: SchemaNode = {
+  type: 'object',
+  properties: { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { $ref: '#/definitions/ObjectMeta' }, items: { type: 'array', items: MAP } },
+};
 const HELM_RELEASE = helmRelease(MAP);
 const APP_TEMPLATE_RELEASE = helmRelease(APP_VALUES);
 
@@ -124,6 +129,16 @@ export default defineRule({
       if (!s) continue;
       for (const w of wrongTypes(r.node, s.shape)) {
         ctx.report({ at: w.node.loc ? w.node : keyLocOf(r.node, w.path), message: message(r, w, s.appTemplate), workload: workloadOf.get(r) });
+      }
+    }
+    // Documents the model could not read as objects: an apiVersion or kind that is not a
+    // string, a List whose items are not a list.
+    for (const u of model.unreadable ?? []) {
+      const kind = str(get(u.node, 'kind'));
+      const name = get(u.node, 'metadata', 'name');
+      const r = { kind: kind ?? 'object', name: name?.kind === 'scalar' && typeof name.value === 'string' ? name.value : '' } as Resource;
+      for (const w of wrongTypes(u.node, cached('header', () => HEADER))) {
+        ctx.report({ at: w.node.loc ? w.node : keyLocOf(u.node, w.path), message: message(r, w, false) });
       }
     }
   },

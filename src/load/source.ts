@@ -309,6 +309,17 @@ function convert(n: YamlNode, ctx: Ctx, depth: number): YNode {
       const value: YNode = p.value ? convert(p.value as YamlNode, ctx, depth + 1) : { kind: 'scalar', value: null, loc: keyLoc ? { ...keyLoc, start: keyLoc.end, line: keyLoc.endLine, col: keyLoc.endCol } : loc };
       if (key === '<<' && (value.kind === 'map' || value.kind === 'seq')) {
         const sources = value.kind === 'map' ? [value] : value.items.filter((x) => x.kind === 'map');
+        // kubectl's YAML reader refuses a merge source that is not a map; medialint reads the
+        // maps among them and says so, once, at the first one that is not.
+        const bad = value.kind === 'seq' ? value.items.find((x) => x.kind !== 'map') : undefined;
+        if (bad && !ctx.inAlias && bad.loc && !ctx.dupSeen.has(bad.loc.start)) {
+          ctx.dupSeen.add(bad.loc.start);
+          ctx.findings.push({
+            ruleId: 'parse-error', severity: 'error',
+            message: `merge key "<<" lists ${bad.kind === 'seq' ? 'a list' : bad.kind === 'scalar' && bad.value === null ? 'null' : `the value ${JSON.stringify(bad.kind === 'scalar' ? bad.value : '')}`}, but a merge source must be a map (or an alias of one): kubectl refuses the file ("map merge requires map or sequence of maps as the value"). medialint merged only the maps; remove the other items.`,
+            loc: bad.loc,
+          });
+        }
         for (const src of sources) for (const sp of (src as { items: YPair[] }).items) if (!out.some((o) => o.key === sp.key)) out.push(sp);
         continue;
       }

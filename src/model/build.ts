@@ -57,8 +57,15 @@ export function buildModel(docs: InputDoc[], config: Config, fileText?: (file: s
   for (const d of docs) {
     if (d.appTemplateValues) continue;
     const r = toResource(d);
-    if (!r) continue;
+    if (!r) {
+      // Both keys there and one not a string: meant as an object (other YAML is not linted).
+      const av = get(d.node, 'apiVersion');
+      const kd = get(d.node, 'kind');
+      if (isMap(d.node) && av && kd && (notString(av) || notString(kd))) (model.unreadable ??= []).push({ node: d.node, file: d.file });
+      continue;
+    }
     if (r.kind === 'List' && r.apiVersion === 'v1') {
+      if (notList(get(r.node, 'items'))) (model.unreadable ??= []).push({ node: r.node, file: d.file });
       for (const it of items(get(r.node, 'items'))) {
         const sub = toResource({ node: it, file: d.file, root: d.root });
         if (sub) addResource(model, sub, ctx);
@@ -72,6 +79,14 @@ export function buildModel(docs: InputDoc[], config: Config, fileText?: (file: s
   // because a HelmRelease's chartRef may name an OCIRepository that comes later.
   addAppTemplate(model, docs, ctx);
   return model;
+}
+
+/** A value that is there and is not a string (null counts as absent). */
+function notString(n: YNode | undefined): boolean {
+  return !!n && !(n.kind === 'scalar' && (n.value === null || typeof n.value === 'string'));
+}
+function notList(n: YNode | undefined): boolean {
+  return !!n && n.kind !== 'seq' && !(n.kind === 'scalar' && n.value === null);
 }
 
 interface BuildCtx { config: Config; fileText: ((file: string) => string | undefined) | undefined }

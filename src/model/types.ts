@@ -278,4 +278,15 @@ export interface Model {
   services: Service[];
   pvs: PersistentVolume[];
   pvcs: PersistentVolumeClaim[];
+  /** Documents that cannot be read as the objects they claim to be (input checks only). */
+  unreadable?: UnreadableObject[];
+}
+
+/**
+ * A map document with both `apiVersion` and `kind`, one of them not a string, or a v1 List whose
+ * `items` is not a list: the API server cannot decode it, and medialint cannot model it.
+ */
+export interface UnreadableObject {
+  node: YMap;
+  file: string;
 }
