@@ -3,12 +3,15 @@ import type { Fix } from '../src/engine/finding.js';
 import type { Workload } from '../src/model/types.js';
 import { get, pairOf } from '../src/load/ynode.js';
 import { mountSites } from '../src/model/query.js';
+import { chartPod } from '../src/apptemplate/edits.js';
 
 function recreate(w: Workload): Fix {
   const s = w.strategy;
   const description = `set strategy.type: Recreate on Deployment ${w.name}`;
   // Only `type` written: change it. Otherwise (rollingUpdate parameters, or no strategy) the whole strategy becomes {type: Recreate}.
   if (s.node && s.typeNode && get(s.node, 'rollingUpdate') === undefined) return { description, edits: [{ op: 'setScalar', node: s.typeNode, value: 'Recreate' }] };
+  // app-template: `controllers.<c>.strategy` is the type itself, a string.
+  if (chartPod(w.pod)) return { description: `set strategy: Recreate on controller ${chartPod(w.pod)!.controller}`, edits: [{ op: 'setKey', map: s.specNode, key: 'strategy', value: 'Recreate' }] };
   const after = pairOf(s.specNode, 'replicas') ? 'replicas' : pairOf(s.specNode, 'selector') ? 'selector' : undefined;
   return { description, edits: [{ op: 'setKey', map: s.specNode, key: 'strategy', value: { type: 'Recreate' }, after }] };
 }

@@ -1,12 +1,14 @@
 import { defineRule } from '../src/engine/rule.js';
 import type { Fix } from '../src/engine/finding.js';
 import type { Container, Pod } from '../src/model/types.js';
-import { get, isSeq, toJS } from '../src/load/ynode.js';
+import { get, isMap, isSeq, toJS, type YMap } from '../src/load/ynode.js';
 import { consumersOf, describeContainer, mountSites, pathInContainer, type MountSite } from '../src/model/query.js';
 import { hookWords, mountCheckProbe, probeChecks, execPaths } from '../src/model/mounters.js';
 import { nativeSidecarsAvailable } from '../src/model/versions.js';
 import { isUnder } from '../src/model/build.js';
 import { Moved } from '../src/fix/moved.js';
+import { fromAppTemplate } from '../src/apptemplate/index.js';
+import { chartContainer, inheritsKey } from '../src/apptemplate/edits.js';
 
 const STARTUP = { periodSeconds: 2, failureThreshold: 150 };
 
@@ -30,12 +32,13 @@ function postStartWaits(site: MountSite, consumers: ReturnType<typeof earlyConsu
 
 /** Move a regular mounter into initContainers as a native sidecar with a startupProbe on its mounts. */
 function toNativeSidecar(pod: Pod, m: Container, sites: MountSite[]): Fix | undefined {
-  const containers = get(pod.specNode, 'containers');
-  if (!isSeq(containers) || containers.items.length < 2 || containers.items[m.index] !== m.node) return undefined;
   // It would start before every regular container: not when one of those may be what it mounts from.
   const servers = pod.containers.filter((c) => c.sort === 'container' && c !== m && (c.ports.length || c.run.listeners.length) &&
     !sites.some((s) => consumersOf(s).some((x) => x.container === c)));
   if (servers.length) return undefined;
+  if (fromAppTemplate(m)) return chartNativeSidecar(pod, m, sites);
+  const containers = get(pod.specNode, 'containers');
+  if (!isSeq(containers) || containers.items.length < 2 || containers.items[m.index] !== m.node) return undefined;
   const js = toJS(m.node) as Record<string, unknown>;
   const probe = mountCheckProbe(sites.map((s) => s.op), STARTUP);
   const out: Record<string, unknown> = {};
@@ -62,6 +65,60 @@ function toNativeSidecar(pod: Pod, m: Container, sites: MountSite[]): Fix | unde
   };
 }
 
+/** Every pair of the map is written inside its own text. */
+function allWritten(map: YMap): boolean {
+  const span = map.loc;
+  return !!span && map.items.every((p) => !!p.keyLoc && p.keyLoc.file === span.file && p.keyLoc.start >= span.start && p.keyLoc.end <= span.end);
+}
+
+/**
+ * The same move in bjw-s app-template values: `controllers.<c>.containers.<key>` becomes
+ * `controllers.<c>.initContainers.<key>` (same key, so its advancedMounts still apply) with
+ * `restartPolicy: Always` and `probes.startup` (custom spec). The chart starts init
+ * containers in key order, so no plain init container may sort after it (an init-dirs making
+ * its mount point must run first); not with dependsOn (the chart orders each list on its own),
+ * nor when the controller's defaultContainerOptions reach only regular containers, or the
+ * probes come from them. The container is written anew: comments inside it stay behind.
+ */
+function chartNativeSidecar(pod: Pod, m: Container, sites: MountSite[]): Fix | undefined {
+  const at = chartContainer(m);
+  if (!at || at.list !== 'containers' || inheritsKey(m, 'probes')) return undefined;
+  const containers = get(at.node, 'containers');
+  const own = get(containers, at.key);
+  // Every key written where the map is (not merged from valuesFrom layers or another file):
+  // the move takes the whole container, and removing it must not empty a merged map.
+  if (!isMap(containers) || !isMap(own) || !allWritten(containers) || !allWritten(own)) return undefined;
+  if (get(own, 'dependsOn') !== undefined) return undefined;
+  if (pod.containers.some((c) => c !== m && (get(chartNode(c), 'dependsOn') !== undefined))) return undefined;
+  if (pod.containers.some((c) => c.sort === 'init' && (chartContainer(c)?.key ?? '') >= at.key)) return undefined;
+  const defaults = get(at.node, 'defaultContainerOptions');
+  const toInit = get(at.node, 'applyDefaultContainerOptionsToInitContainers');
+  if (isMap(defaults) && toInit?.kind === 'scalar' && (toInit.value === false || toInit.value === 'false')) return undefined;
+  const js = toJS(own) as Record<string, unknown>;
+  const probe = { enabled: true, custom: true, spec: mountCheckProbe(sites.map((s) => s.op), STARTUP) };
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(js)) {
+    if (k === 'restartPolicy') continue;
+    out[k] = k === 'probes' && v && typeof v === 'object' ? { ...(v as Record<string, unknown>), startup: probe } : v;
+  }
+  out.restartPolicy = 'Always';
+  if (!out.probes || typeof out.probes !== 'object') out.probes = { startup: probe };
+  return {
+    description: `make "${m.name}" a native sidecar (controllers.${at.controller}.initContainers.${at.key} with restartPolicy: Always, Kubernetes ≥ 1.29) with probes.startup on its mount, so the other containers start after the mount exists`,
+    edits: [
+      { op: 'removeKey', map: containers, key: at.key },
+      { op: 'setPath', map: at.node, path: ['initContainers', at.key], value: out },
+    ],
+  };
+}
+
+/** The container's own values map (a chart container), for keys the model does not carry. */
+function chartNode(c: Container): YMap | undefined {
+  const at = chartContainer(c);
+  const n = at && get(at.node, at.list, at.key);
+  return isMap(n) ? n : undefined;
+}
+
 export default defineRule({
   id: 'mount-readiness',
   severity: 'warning',
@@ -86,8 +143,16 @@ export default defineRule({
       let fix: Fix | undefined;
       if (m.sort === 'sidecar') {
         message = `${describeContainer(m)} mounts ${targets}, but has no startupProbe that checks the mount, so the kubelet starts ${who} as soon as its process runs, before the mount exists: ` +
-          `an app that scans an empty directory can drop its library (seed 000). Add a startupProbe that checks the mount.`;
-        fix = { description: `add a startupProbe on ${targets} to "${m.name}"`, edits: [{ op: 'setKey', map: m.node, key: 'startupProbe', value: mountCheckProbe(sites.map((s) => s.op), STARTUP) }] };
+          `an app that scans an empty directory can drop its library (seed 000). ` +
+          (fromAppTemplate(m) ? 'Add a startup probe that checks the mount (probes.startup with enabled: true, custom: true and an exec spec).' : 'Add a startupProbe that checks the mount.');
+        const probe = mountCheckProbe(sites.map((s) => s.op), STARTUP);
+        // bjw-s app-template values take it as probes.startup with a custom spec (common
+        // library lib/container/fields/_probes.tpl renders it as startupProbe, init containers too).
+        fix = fromAppTemplate(m) && inheritsKey(m, 'probes')
+          ? undefined
+          : fromAppTemplate(m)
+          ? { description: `add probes.startup on ${targets} to "${m.name}"`, edits: [{ op: 'setPath', map: m.node, path: ['probes', 'startup'], value: { enabled: true, custom: true, spec: probe } }] }
+          : { description: `add a startupProbe on ${targets} to "${m.name}"`, edits: [{ op: 'setKey', map: m.node, key: 'startupProbe', value: probe }] };
       } else {
         const allowed = nativeSidecarsAvailable(ctx.config.kubernetesVersion);
         message = `${describeContainer(m)} mounts ${targets}, but it is a regular container and nothing makes ${who} wait for the mount: the kubelet starts them side by side, ` +

@@ -4,6 +4,7 @@ import { get, pairOf } from '../src/load/ynode.js';
 import { describeContainer } from '../src/model/query.js';
 import { execPaths, mountCheckProbe, probeChecks } from '../src/model/mounters.js';
 import { fromAppTemplate } from '../src/apptemplate/index.js';
+import { inheritsKey } from '../src/apptemplate/edits.js';
 
 const LIVENESS = { initialDelaySeconds: 30, periodSeconds: 30, timeoutSeconds: 10, failureThreshold: 3 };
 
@@ -31,7 +32,10 @@ export default defineRule({
         message = `${describeContainer(c)} keeps ${list} mounted but has no livenessProbe: when the mount dies (the remote hangs, the FUSE daemon crashes behind a wrapper), ` +
           `the container keeps running and consumers read "Transport endpoint is not connected" or an empty directory until someone restarts the pod. ` +
           (chart ? 'Add a liveness probe that checks the mount (probes.liveness with enabled: true, custom: true and an exec spec).' : 'Add a livenessProbe that checks the mount.');
-        fix = chart
+        // Probes taken from the controller's defaultContainerOptions: a probes map of its own would drop them.
+        fix = chart && inheritsKey(c, 'probes')
+          ? undefined
+          : chart
           ? {
             description: `add probes.liveness on ${list} to "${c.name}"`,
             edits: [{ op: 'setPath', map: c.node, path: ['probes', 'liveness'], value: { enabled: true, custom: true, spec: mountCheckProbe(ops, LIVENESS) } }],

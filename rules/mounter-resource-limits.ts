@@ -4,6 +4,7 @@ import type { Container } from '../src/model/types.js';
 import { get, isMap, pairOf } from '../src/load/ynode.js';
 import { describeContainer } from '../src/model/query.js';
 import { limitRangeDefaults, quantity } from '../src/model/mounters.js';
+import { inheritsKey } from '../src/apptemplate/edits.js';
 
 type Res = 'cpu' | 'memory';
 /** Seed 002's rclone sidecar, and seed 003's light NFS mount loop. */
@@ -16,7 +17,9 @@ function larger(a: string, b: string | undefined): string {
   return b !== undefined && qa !== undefined && qb !== undefined && qb > qa ? b : a;
 }
 
-function addLimits(c: Container, missing: Res[], d: typeof FUSE): Fix {
+function addLimits(c: Container, missing: Res[], d: typeof FUSE): Fix | undefined {
+  // app-template resources from defaultContainerOptions: not this container's to change.
+  if (inheritsKey(c, 'resources')) return undefined;
   const limits: Record<string, string> = {};
   for (const k of missing) limits[k] = larger(d.limits[k], c.requests[k]);
   // Requests only where no requests or limits are set (limits alone mean requests equal to
@@ -55,13 +58,14 @@ export default defineRule({
       const fuse = c.run.mountOps.some((op) => op.fs === 'fuse');
       const d = fuse ? FUSE : KERNEL;
       const what = [...new Set(c.run.mountOps.map((op) => op.target))].join(', ');
+      const fix = addLimits(c, missing, d);
       ctx.report({
         at: pairOf(c.node, 'resources')?.keyLoc ?? get(c.node, 'name') ?? c.node,
         message: `${describeContainer(c)} mounts ${what} but has no ${missing.join(' or ')} limit: ` +
           (fuse
             ? `a busy FUSE daemon (rclone's VFS cache, directory walks) can take several cores and gigabytes and starve the node (seed 002: rclone at 400% CPU). Set resources.limits (seed 002 uses cpu 500m and memory 1Gi, with requests of 100m and 256Mi).`
             : `nothing bounds it if it runs away. Set resources.limits (a mount loop needs little: seed 003 uses cpu 100m and memory 64Mi).`),
-        suggestions: [addLimits(c, missing, d)],
+        suggestions: fix ? [fix] : undefined,
       });
     }
   },

@@ -1,7 +1,8 @@
 import { defineRule } from '../src/engine/rule.js';
 import type { Edit, Fix } from '../src/engine/finding.js';
 import type { Pod } from '../src/model/types.js';
-import { get, isSeq, items, toJS, type YNode } from '../src/load/ynode.js';
+import { get, isSeq, items, pairOf, toJS, type YMap, type YNode } from '../src/load/ynode.js';
+import { chartPod } from '../src/apptemplate/edits.js';
 
 const HOSTNAME = 'kubernetes.io/hostname';
 /** Labels that state what a node is (its OS, its CPU), not where we would like to run: a hard requirement by nature. */
@@ -17,16 +18,48 @@ function addPreferred(pod: Pod, expressions: { key: string; operator: string; va
     : { op: 'setPath', map: pod.specNode, path: PREFERRED_PATH, value: [term] };
 }
 
+/** The pairs written inside the map's own text, in its file (not merged in, not a chart stand-in). */
+function ownPairs(map: YMap) {
+  const span = map.loc;
+  return map.items.filter((p) => span && p.keyLoc && p.keyLoc.file === span.file && p.keyLoc.start >= span.start && p.keyLoc.end <= span.end);
+}
+
+/** app-template: the pod option is written in this pod's own options map, or nowhere (not inherited from defaultPodOptions). */
+function ownOrAbsent(pod: Pod, key: string): boolean {
+  const p = pairOf(pod.specNode, key);
+  return !p || ownPairs(pod.specNode).includes(p);
+}
+
 /** nodeSelector keys -> one preferred term with the same keys and values (all of them, as nodeSelector ANDs them). */
 function selectorToPreferred(pod: Pod, keys: string[]): Fix | undefined {
   const sel = pod.selection;
   if (!sel.nodeSelectorNode || !keys.length) return undefined;
   const all = keys.length === Object.keys(sel.nodeSelector).length;
+  const description = `replace nodeSelector ${keys.join(', ')} with preferred node affinity (weight 100)`;
+  const own = ownPairs(pod.specNode);
+  const selector = pairOf(pod.specNode, 'nodeSelector');
+  // app-template: the pod options are the controller's `pod` or `defaultPodOptions`; a
+  // nodeSelector taken from defaultPodOptions under a controller's own `pod` map is shared by
+  // every controller, and no edit of this pod's options removes it.
+  if (chartPod(pod) && (!selector || !own.includes(selector) || !ownOrAbsent(pod, 'affinity'))) return undefined;
+  if (all && selector?.keyLoc && own.length === 1 && own[0] === selector && pairOf(pod.specNode, 'affinity') === undefined) {
+    // The only key of its map (a kustomize patch that pins the node, app-template's
+    // defaultPodOptions): removing it would leave the map empty before the affinity goes in,
+    // so the pair itself becomes the affinity, key and value.
+    const term = { weight: 100, preference: { matchExpressions: keys.map((key) => ({ key, operator: 'In', values: [sel.nodeSelector[key]!] })) } };
+    return {
+      description,
+      edits: [
+        { op: 'replaceText', loc: selector.keyLoc, text: 'affinity' },
+        { op: 'setKey', map: pod.specNode, key: 'nodeSelector', value: { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [term] } } },
+      ],
+    };
+  }
   const edits: Edit[] = all
     ? [{ op: 'removeKey', map: pod.specNode, key: 'nodeSelector' }]
     : keys.map((key): Edit => ({ op: 'removeKey', map: sel.nodeSelectorNode!, key }));
   edits.push(addPreferred(pod, keys.map((key) => ({ key, operator: 'In', values: [sel.nodeSelector[key]!] }))));
-  return { description: `replace nodeSelector ${keys.join(', ')} with preferred node affinity (weight 100)`, edits };
+  return { description, edits };
 }
 
 /** The only required term is a single hostname expression: move it to preferred. */
@@ -36,6 +69,7 @@ function requiredToPreferred(pod: Pod): Fix | undefined {
   const nodeAffinity = get(sel.affinityNode, 'nodeAffinity');
   const only = terms.length === 1 && terms[0]!.length === 1 ? terms[0]![0]! : undefined;
   if (!only || !nodeAffinity || nodeAffinity.kind !== 'map') return undefined;
+  if (chartPod(pod) && !ownOrAbsent(pod, 'affinity')) return undefined;
   // matchFields in the term would be lost: leave such terms alone.
   if (items(get(sel.requiredNode, 'nodeSelectorTerms')).some((t) => get(t, 'matchFields') !== undefined)) return undefined;
   // One edit on the whole nodeAffinity value: removing its only key would leave `{}` behind.

@@ -4,8 +4,10 @@ import type { Container } from '../src/model/types.js';
 import { get } from '../src/load/ynode.js';
 import { describeContainer, siteOf } from '../src/model/query.js';
 import { hasLazyUnmount, lazyUnmountScript } from '../src/model/mounters.js';
+import { inheritsKey } from '../src/apptemplate/edits.js';
 
 function addPreStop(c: Container, targets: string[]): Fix | undefined {
+  if (inheritsKey(c, 'lifecycle')) return undefined; // app-template: the controller's defaultContainerOptions
   if (get(c.lifecycleNode, 'preStop') !== undefined) return undefined;
   const value = { exec: { command: ['sh', '-c', lazyUnmountScript(targets)] } };
   return {

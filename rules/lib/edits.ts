@@ -1,8 +1,15 @@
 // Fixes several rules share.
 import type { Fix } from '../../src/engine/finding.js';
 import type { VolumeMount } from '../../src/model/types.js';
+import { inheritsKey, mountTakesEdits } from '../../src/apptemplate/edits.js';
 
-export function setPropagation(m: VolumeMount, value: 'Bidirectional' | 'HostToContainer' | 'None'): Fix {
+/**
+ * Set the mount's propagation; undefined when its entry takes no edits (an app-template mount
+ * entry several containers share, or an item mounted by default: the fix would change the
+ * other containers too, so the finding says to split it into advancedMounts instead).
+ */
+export function setPropagation(m: VolumeMount, value: 'Bidirectional' | 'HostToContainer' | 'None'): Fix | undefined {
+  if (!m.propagationNode && !mountTakesEdits(m)) return undefined;
   return {
     description: `set mountPropagation: ${value} on volumeMount "${m.name}" (${m.mountPath}) of "${m.container.name}"`,
     edits: m.propagationNode
@@ -11,7 +18,9 @@ export function setPropagation(m: VolumeMount, value: 'Bidirectional' | 'HostToC
   };
 }
 
-export function setPrivileged(c: import('../../src/model/types.js').Container): Fix {
+/** Undefined when an app-template container takes its securityContext from defaultContainerOptions. */
+export function setPrivileged(c: import('../../src/model/types.js').Container): Fix | undefined {
+  if (inheritsKey(c, 'securityContext')) return undefined;
   return {
     description: `set securityContext.privileged: true on "${c.name}"`,
     edits: c.privilegedNode
@@ -21,8 +30,8 @@ export function setPrivileged(c: import('../../src/model/types.js').Container): 
 }
 
 /** Drop a needless Bidirectional: remove the field on a mkdir-only init container, else HostToContainer. */
-export function dropBidirectional(m: VolumeMount, remove: boolean): Fix {
-  if (!remove) return setPropagation(m, 'HostToContainer');
+export function dropBidirectional(m: VolumeMount, remove: boolean): Fix | undefined {
+  if (!remove || !mountTakesEdits(m)) return setPropagation(m, 'HostToContainer');
   return {
     description: `remove mountPropagation from volumeMount "${m.name}" (${m.mountPath}) of "${m.container.name}"`,
     edits: [{ op: 'removeKey', map: m.node, key: 'mountPropagation' }],

@@ -82,7 +82,12 @@ export function inPodMounterFix(pod: Pod, v: Volume, plan: MounterPlan): Fix | u
     { op: 'setKey', map: v.node, key: 'emptyDir', value: { medium: 'Memory' } },
     { op: 'insertItem', seq: containers, value: mounter, index: 0 },
   ];
-  for (const m of mounts) if (m.propagation !== 'HostToContainer') edits.push(...setPropagation(m, 'HostToContainer').edits);
+  for (const m of mounts) {
+    if (m.propagation === 'HostToContainer') continue;
+    const fix = setPropagation(m, 'HostToContainer');
+    if (!fix) return undefined;
+    edits.push(...fix.edits);
+  }
   return {
     description: `replace the kubelet NFS volume "${v.name}" with a memory emptyDir and an in-pod mounter sidecar "${name}" (privileged, Bidirectional) mounting ${source}; consumers get HostToContainer`,
     edits,

@@ -11,6 +11,7 @@ import type {
   Container, ContainerSort, PersistentVolumeClaim, Pod, Probe, Resource, Service, Volume, VolumeMount, VolumeType, Workload,
 } from '../model/types.js';
 import { CHART_LOC, asSeq, enabled, get1, isEmpty, mergeMaps, smap, spair, sscalar, sseq, sortedPairs, tpl } from './nodes.js';
+import { isAdvancedEntry, markAdvanced, markReadOnly, setChartContainer, setChartPod, setChartVolume, setInherited } from './edits.js';
 
 /** One release of the chart: a HelmRelease's `spec.values`, or a values file. */
 export interface Release {
@@ -207,18 +208,23 @@ function buildWorkload(rel: Release, c: YPair, kind: string, name: string, label
     runAsGroup: num(get1(sc, 'runAsGroup')),
   };
   w.pod = pod;
+  setChartPod(pod, { controller: c.key, node: cmap });
 
   const items = persistenceItems(shared.persistence, kind === 'StatefulSet' ? cmap : undefined, c.key);
   for (const it of items) {
     if (!it.inPod) continue;
     const v = buildVolume(pod, it, shared.claimNames);
-    if (v) pod.volumes.push(v);
+    if (!v) continue;
+    pod.volumes.push(v);
+    setChartVolume(v, { item: it.node, mounts: !it.configured ? 'default' : !isEmpty(it.globalMounts) ? 'global' : 'advanced' });
   }
   const lists: [string, ContainerSort][] = [['initContainers', 'init'], ['containers', 'container']];
   for (const [key, sort] of lists) {
     const own = sortedPairs(get1(cmap, key)).filter((p) => isMap(p.value) && enabled(p.value));
     ordered(own).forEach((p, index) => {
-      pod.containers.push(buildContainer(pod, rel, cmap, p, sort, index, items, shared.hasService, ctx));
+      const built = buildContainer(pod, rel, cmap, p, sort, index, items, shared.hasService, ctx);
+      setChartContainer(built, { controller: c.key, node: cmap, key: p.key, list: key as 'containers' | 'initContainers' });
+      pod.containers.push(built);
     });
   }
   return w;
@@ -399,13 +405,17 @@ function mountsOf(c: Container, containerId: string, items: PItem[]): VolumeMoun
     let path = it.type === 'hostPath' ? str(get1(it.node, 'hostPath')) ?? '' : `/${it.id}`;
     if (!it.configured) {
       // No mount entry to point at or edit: a stand-in at the item's key, which takes no edits.
+      const standIn = smap([], it.at ?? it.node.loc);
+      markReadOnly(standIn);
       out.push({
-        container: c, node: smap([], it.at ?? it.node.loc), name: it.id, mountPath: normalizePath(path), mountPathNode: undefined,
+        container: c, node: standIn, name: it.id, mountPath: normalizePath(path), mountPathNode: undefined,
         subPath: undefined, subPathNode: undefined, readOnly: false, propagation: undefined, propagationNode: undefined, volume,
       });
       continue;
     }
-    const entries = [...items_(it.globalMounts), ...items_(get1(it.advanced, containerId))];
+    const advanced = items_(get1(it.advanced, containerId));
+    for (const m of advanced) markAdvanced(m);
+    const entries = [...items_(it.globalMounts), ...advanced];
     for (const m of entries) {
       if (!isMap(m)) continue;
       const p = get1(m, 'path');
@@ -451,8 +461,11 @@ function shareMounts(workloads: Workload[]): void {
   for (const ms of byEntry.values()) {
     if (new Set(ms.map((m) => m.container)).size < 2) continue;
     for (const m of ms) {
+      const advanced = isAdvancedEntry(m);
       m.node = smap(m.node.items.map((p) => ({ ...p, keyLoc: undefined })), m.node.loc);
       m.propagationNode = undefined;
+      markReadOnly(m.node);
+      if (advanced) markAdvanced(m.node);
     }
   }
 }
@@ -507,6 +520,12 @@ function buildContainer(
     run: undefined as unknown as Container['run'],
   };
   c.volumeMounts = mountsOf(c, p.key, persistence);
+  const inherited = new Set<string>();
+  for (const key of [...CONTAINER_KEYS, 'probes', 'env', 'image']) {
+    const e = eff(key);
+    if (e && e.value !== pairOf(own, key)?.value) inherited.add(key);
+  }
+  setInherited(c, inherited);
   const view = containerView(c, own, eff, p, sort);
   c.node = view.node;
   c.volumeMountsNode = view.volumeMounts;
