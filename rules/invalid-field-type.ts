@@ -1,5 +1,5 @@
 import { defineRule, type RuleContext } from '../src/engine/rule.js';
-import { get, isMap, str, type YNode } from '../src/load/ynode.js';
+import { get, pairOf, str, type YNode } from '../src/load/ynode.js';
 import { appTemplateChart } from '../src/apptemplate/index.js';
 import { workloadKind } from '../src/model/kinds.js';
 import type { Resource } from '../src/model/types.js';
@@ -102,7 +102,7 @@ function shapeFor(r: Resource, resources: Resource[], ctx: RuleContext): { shape
   return undefined;
 }
 
-function message(r: Resource, w: WrongType, appTemplate: boolean): string {
+function message(r: Pick<Resource, 'kind' | 'name'>, w: WrongType, appTemplate: boolean): string {
   const what = `${r.kind} ${r.name || '(unnamed)'}`;
   const where = pathText([], w.path) || 'the document';
   const hint = w.hint ? ` (${w.hint})` : '';
@@ -136,7 +136,7 @@ export default defineRule({
     for (const u of model.unreadable ?? []) {
       const kind = str(get(u.node, 'kind'));
       const name = get(u.node, 'metadata', 'name');
-      const r = { kind: kind ?? 'object', name: name?.kind === 'scalar' && typeof name.value === 'string' ? name.value : '' } as Resource;
+      const r = { kind: kind ?? 'object', name: name?.kind === 'scalar' && typeof name.value === 'string' ? name.value : '' };
       for (const w of wrongTypes(u.node, cached('header', () => HEADER))) {
         ctx.report({ at: w.node.loc ? w.node : keyLocOf(u.node, w.path), message: message(r, w, false) });
       }
@@ -154,7 +154,7 @@ function keyLocOf(root: YNode, path: (string | number)[]) {
       if (cur?.loc) loc = cur.loc;
       continue;
     }
-    const pair = isMap(cur) ? [...cur.items].reverse().find((x) => x.key === p) : undefined;
+    const pair = pairOf(cur, p);
     if (pair?.keyLoc) loc = pair.keyLoc;
     cur = pair?.value;
   }

@@ -16,6 +16,7 @@
 // inside it (see `close`). test/fast-yaml.test.ts compares both paths on every fixture and
 // on generated documents.
 import type { Loc, Scalar, YNode, YPair } from './ynode.js';
+import { makeLoc } from './lines.js';
 
 export interface FastDoc {
   index: number;
@@ -47,35 +48,28 @@ type Located = { [SRC]: SrcFile; [START]: number; [END]: number; [LOC_VALUE]?: u
 
 function makeLazyLoc(o: Located): Loc {
   const { file, ls } = o[SRC];
-  const start = o[START];
-  const end = o[END];
-  const l = lineIndex(ls, start);
-  const le = l + 1 < ls.length && ls[l + 1]! <= end ? lineIndex(ls, end) : l;
-  return { file, start, end, line: l + 1, col: start - ls[l]! + 1, endLine: le + 1, endCol: end - ls[le]! + 1 };
+  return makeLoc(file, ls, o[START], o[END]);
 }
 
-// (Redefining the accessor as a data property on first read was simpler, but a
-// defineProperty per read node cost more than the whole parse.)
-const LOC: PropertyDescriptor = {
-  get(this: Located) {
-    return LOC_VALUE in this ? this[LOC_VALUE] : (this[LOC_VALUE] = makeLazyLoc(this));
-  },
-  set(this: Located, value: unknown) {
-    this[LOC_VALUE] = value;
-  },
-  enumerable: true,
-  configurable: true,
-};
-const KEY_LOC: PropertyDescriptor = {
-  get(this: Located) {
-    return KEY_LOC_VALUE in this ? this[KEY_LOC_VALUE] : (this[KEY_LOC_VALUE] = makeLazyLoc(this));
-  },
-  set(this: Located, value: unknown) {
-    this[KEY_LOC_VALUE] = value;
-  },
-  enumerable: true,
-  configurable: true,
-};
+/**
+ * The accessor of `loc` (or a pair's `keyLoc`), keeping the Loc under `slot`. (Redefining
+ * the accessor as a data property on first read was simpler, but a defineProperty per read
+ * node cost more than the whole parse.)
+ */
+function lazyLoc(slot: typeof LOC_VALUE | typeof KEY_LOC_VALUE): PropertyDescriptor {
+  return {
+    get(this: Located) {
+      return slot in this ? this[slot] : (this[slot] = makeLazyLoc(this));
+    },
+    set(this: Located, value: unknown) {
+      this[slot] = value;
+    },
+    enumerable: true,
+    configurable: true,
+  };
+}
+const LOC = lazyLoc(LOC_VALUE);
+const KEY_LOC = lazyLoc(KEY_LOC_VALUE);
 
 /**
  * `o` (made with its [SRC], [START] and [END] in the literal, which keeps them inside the
@@ -372,15 +366,8 @@ class FastParser {
 
   // ---- Locs ----------------------------------------------------------------------------
 
-  /** source.ts makeLoc, with the line search skipped when the offsets are on the current line. */
   private loc(start: number, end: number): Loc {
-    const ls = this.ls;
-    const n = ls.length;
-    let l = this.line;
-    if (!(ls[l]! <= start && (l + 1 >= n || ls[l + 1]! > start))) l = lineIndex(ls, start);
-    let le = l;
-    if (le + 1 < n && ls[le + 1]! <= end) le = lineIndex(ls, end);
-    return { file: this.file, start, end, line: l + 1, col: start - ls[l]! + 1, endLine: le + 1, endCol: end - ls[le]! + 1 };
+    return makeLoc(this.file, this.ls, start, end);
   }
 
   /** A map pair with its keyLoc on demand. */
@@ -936,16 +923,4 @@ function foldEmpties(lines: string[]): string {
     started = true;
   }
   return out;
-}
-
-/** The 0-based index of the line containing offset `off`. */
-function lineIndex(ls: number[], off: number): number {
-  let lo = 0;
-  let hi = ls.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (ls[mid]! <= off) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
 }

@@ -6,6 +6,9 @@ import type { Node as YamlNode, Document } from 'yaml';
 import type { Finding } from '../engine/finding.js';
 import type { Loc, YNode, YPair } from './ynode.js';
 import { fastParse } from './fast-yaml.js';
+import { lineStartsOf, makeLoc, position } from './lines.js';
+
+export { lineStartsOf, makeLoc, position };
 
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 /**
@@ -36,32 +39,8 @@ export interface SourceFile {
   docs: SourceDoc[];
   /** parse-error / unrenderable-template findings for this file. */
   findings: Finding[];
-  /** Comments that hold medialint directives, by 1-based line. */
+  /** Offsets where the lines of `text` start (lineStartsOf). */
   lineStarts: number[];
-}
-
-export function lineStartsOf(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
-  // Kept for the life of the run: a copy without the spare capacity push left (up to half).
-  return starts.slice();
-}
-
-export function makeLoc(file: string, lineStarts: number[], start: number, end: number): Loc {
-  const a = position(lineStarts, start);
-  const b = position(lineStarts, Math.max(start, end));
-  return { file, start, end: Math.max(start, end), line: a.line, col: a.col, endLine: b.line, endCol: b.col };
-}
-
-export function position(lineStarts: number[], offset: number): { line: number; col: number } {
-  let lo = 0;
-  let hi = lineStarts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (lineStarts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo + 1, col: offset - lineStarts[lo]! + 1 };
 }
 
 const TEMPLATE_RE = /\{\{[^\n]*\}\}/;
@@ -71,7 +50,6 @@ function fileFinding(path: string, text: string, lineStarts: number[], offset: n
   return { ruleId, severity, message, loc: makeLoc(path, lineStarts, offset, end) };
 }
 
-/** Decode bytes as UTF-8; a BOM is dropped. Returns an error finding for binary or invalid text. */
 function tooLarge(path: string, bytes: number): string {
   return `${path} is ${(bytes / 1048576).toFixed(1)} MB, over medialint's ${MAX_FILE_BYTES / 1048576} MB limit for one manifest; it was not read. Split it, or exclude it with --ignore-pattern.`;
 }
@@ -79,6 +57,7 @@ function tooLarge(path: string, bytes: number): string {
 /** Bytes of a file; `fileSize` is set when the file was too large to read (see load/read.ts). */
 export type SizedBytes = Uint8Array & { fileSize?: number };
 
+/** Decode bytes as UTF-8; a BOM is dropped. Returns an error finding for binary or invalid text. */
 export function decode(path: string, bytes: SizedBytes): { text: string } | { finding: Finding } {
   const empty = [0];
   const size = bytes.fileSize ?? bytes.length;
@@ -120,8 +99,8 @@ export function decode(path: string, bytes: SizedBytes): { text: string } | { fi
 export function parseSource(path: string, text: string, opts: { fast?: boolean } = {}): SourceFile {
   // Text that did not come through decode() (stdin) gets the same size limit: a 50 MB
   // stream took minutes and then crashed.
-  if (text.length > MAX_FILE_BYTES / 4 && Buffer.byteLength(text, 'utf8') > MAX_FILE_BYTES) {
-    const size = Buffer.byteLength(text, 'utf8');
+  const size = text.length > MAX_FILE_BYTES / 4 ? Buffer.byteLength(text, 'utf8') : 0;
+  if (size > MAX_FILE_BYTES) {
     return { path, text: '', docs: [], lineStarts: [0], findings: [fileFinding(path, '', [0], 0, 'parse-error', 'error', tooLarge(path, size))] };
   }
   const lineStarts = lineStartsOf(text);

@@ -3,9 +3,9 @@
 // validators are compiled ahead of time (scripts/gen-validators.mjs), not at run time.
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import * as compiled from './pod-template-validate.generated.js';
-import schema from '../../schemas/pod-template.schema.json' with { type: 'json' };
 import type { YMap, YNode, YPair } from '../load/ynode.js';
 import { isMap, isSeq, pairOf, toJS } from '../load/ynode.js';
+import { definitions, shapeOf, UNRESOLVED, type SchemaNode, type Shape } from './value-types.js';
 
 export type SchemaDef = 'PodSpec' | 'ObjectMeta';
 
@@ -41,18 +41,10 @@ function walk(node: YNode, pointer: string): { node: YNode | undefined; path: (s
 // The schema uses only properties, additionalProperties, $ref and items for keys (checked
 // below; type and required describe values, which src/model/value-types.ts checks, and a
 // map's additionalProperties schema holds only scalars), so "does every key have a place in
-// it" can be answered on the YNodes directly, without the copy to plain JS that ajv needs.
+// it" can be answered on the YNodes directly, walking value-types.ts's compiled shapes,
+// without the copy to plain JS that ajv needs.
 // Almost every pod template passes; only one that does not goes to ajv, for the exact
 // errors. (SPEC §7: thousands of workloads.)
-interface SchemaNode {
-  properties?: Record<string, SchemaNode>;
-  additionalProperties?: boolean | SchemaNode;
-  $ref?: string;
-  items?: SchemaNode;
-  type?: string | string[];
-  required?: string[];
-}
-const definitions = (schema as { definitions: Record<string, SchemaNode> }).definitions;
 const KEYWORDS = new Set(['properties', 'additionalProperties', '$ref', 'items', 'type', 'required']);
 export const fastCheckSound = Object.values(definitions).every(function sound(n: SchemaNode): boolean {
   const extra = n.additionalProperties;
@@ -60,31 +52,9 @@ export const fastCheckSound = Object.values(definitions).every(function sound(n:
     (typeof extra !== 'object' || (!extra.properties && !extra.$ref && !extra.items && sound(extra)));
 });
 
-/** A schema node with its $ref followed and its properties in a Map. */
-interface Compiled {
-  props: Map<string, Compiled> | undefined;
-  closed: boolean;
-  items: Compiled | undefined;
-  /** A $ref that leads nowhere: always ask ajv. */
-  broken: boolean;
-}
-const compiledNodes = new Map<SchemaNode, Compiled>();
-function compile(s: SchemaNode): Compiled {
-  let d: SchemaNode | undefined = s;
-  for (let i = 0; d?.$ref && i < 100; i++) d = definitions[d.$ref.slice(d.$ref.lastIndexOf('/') + 1)];
-  if (!d || d.$ref) return { props: undefined, closed: false, items: undefined, broken: true };
-  let c = compiledNodes.get(d);
-  if (c) return c;
-  c = { props: undefined, closed: d.additionalProperties === false, items: undefined, broken: false };
-  compiledNodes.set(d, c);
-  if (d.properties) c.props = new Map(Object.entries(d.properties).map(([k, v]) => [k, compile(v)]));
-  if (d.items) c.items = compile(d.items);
-  return c;
-}
-
 /** Could ajv find an additionalProperties error under `node`? (false: certainly not) */
-function mayHaveUnknownKeys(node: YNode, c: Compiled): boolean {
-  if (c.broken) return true;
+function mayHaveUnknownKeys(node: YNode, c: Shape): boolean {
+  if (c === UNRESOLVED) return true; // a $ref that leads nowhere: always ask ajv
   if (node.kind === 'map') {
     if (!c.props) return c.closed && node.items.length > 0;
     for (const p of node.items) {
@@ -93,7 +63,7 @@ function mayHaveUnknownKeys(node: YNode, c: Compiled): boolean {
         if (c.closed) return true;
         continue;
       }
-      if ((sub.props || sub.items || sub.closed || sub.broken) && mayHaveUnknownKeys(p.value, sub)) return true;
+      if ((sub.props || sub.items || sub.closed || sub === UNRESOLVED) && mayHaveUnknownKeys(p.value, sub)) return true;
     }
     return false;
   }
@@ -108,7 +78,7 @@ function mayHaveUnknownKeys(node: YNode, c: Compiled): boolean {
  * aside). `fast: false` skips the pre-check (tests compare both).
  */
 export function unknownKeys(node: YMap, def: SchemaDef, opts: { fast?: boolean } = {}): UnknownKey[] {
-  if (opts.fast !== false && fastCheckSound && !mayHaveUnknownKeys(node, compile(definitions[def]!))) return [];
+  if (opts.fast !== false && fastCheckSound && !mayHaveUnknownKeys(node, shapeOf(def))) return [];
   const v = validator(def);
   if (v(toJS(node))) return [];
   const out: UnknownKey[] = [];

@@ -42,12 +42,15 @@ export interface Shape {
   values: Shape | undefined;
   items: Shape | undefined;
   required: string[];
+  /** `additionalProperties: false`: no keys beyond `props` (what unknown-fields.ts asks). */
+  closed: boolean;
 }
 
 export const definitions = (schema as { definitions: Record<string, SchemaNode> }).definitions;
 
 const cache = new Map<SchemaNode, Shape>();
-const ANY: Shape = { types: undefined, name: undefined, props: undefined, values: undefined, items: undefined, required: [] };
+/** What a `$ref` that leads nowhere compiles to: any value. */
+export const UNRESOLVED: Shape = { types: undefined, name: undefined, props: undefined, values: undefined, items: undefined, required: [], closed: false };
 
 /** Compile a schema node (with `$ref`s into the generated definitions, or `#/definitions/X` as a name). */
 export function shapeOf(s: SchemaNode | string): Shape {
@@ -57,13 +60,13 @@ export function shapeOf(s: SchemaNode | string): Shape {
     name = node.$ref.slice(node.$ref.lastIndexOf('/') + 1);
     node = Object.hasOwn(definitions, name) ? definitions[name] : undefined;
   }
-  if (!node || node.$ref) return ANY;
+  if (!node || node.$ref) return UNRESOLVED;
   const hit = cache.get(node);
   if (hit) return hit;
   const t = node.type;
   const shape: Shape = {
     types: t === undefined ? undefined : new Set((Array.isArray(t) ? t : [t]) as Kind[]),
-    name, props: undefined, values: undefined, items: undefined, required: node.required ?? [],
+    name, props: undefined, values: undefined, items: undefined, required: node.required ?? [], closed: node.additionalProperties === false,
   };
   cache.set(node, shape);
   if (node.properties) shape.props = new Map(Object.entries(node.properties).map(([k, v]) => [k, shapeOf(v)]));

@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Finding, Fix, Severity } from '../engine/finding.js';
 import { docsUrl, type RuleMeta } from '../engine/rule.js';
+import { lineStartsOf, position } from '../load/lines.js';
 import {
   bySeverity, displayPath, hashHex, identities, isInside, regionOf, sortFindings, textEditsOf,
   type ReportContext, type TextEdit,
@@ -173,7 +174,7 @@ function sarifFix(fix: Fix, ctx: ReportContext, artifacts: Artifacts): Json | un
       if (list[i]!.end > text.length) return undefined;
       if (i > 0 && list[i]!.start < list[i - 1]!.end) return undefined; // overlapping: not a valid fix
     }
-    const starts = lineStarts(text);
+    const starts = lineStartsOf(text);
     changes.push({
       artifactLocation: artifacts.location(file),
       replacements: list.map((e) => {
@@ -229,21 +230,4 @@ function dirUri(dir: string): string {
 
 function pascalCase(id: string): string {
   return id.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
-}
-
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
-  return starts;
-}
-
-function position(starts: number[], offset: number): { line: number; col: number } {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo + 1, col: offset - starts[lo]! + 1 };
 }
