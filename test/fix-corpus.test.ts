@@ -288,8 +288,8 @@ patches:
 ${patches}`;
 }
 
-const PATCH_NONE = `# overlay 1: the consumer's propagation
-apiVersion: apps/v1
+/** A strategic-merge patch that sets the consumer's propagation to None, `# comment` after it. */
+const nonePatch = (comment: string) => `apiVersion: apps/v1
 kind: Deployment
 metadata:
   name: sonarr
@@ -301,8 +301,11 @@ spec:
           volumeMounts:
             - name: media
               mountPath: /mnt/media
-              mountPropagation: None # set by overlay 1
+              mountPropagation: None # ${comment}
 `;
+
+const PATCH_NONE = `# overlay 1: the consumer's propagation
+${nonePatch('set by overlay 1')}`;
 
 /** A patch that touches the consumer, but not its propagation. */
 const PATCH_IMAGE = `# overlay 1: a newer sonarr
@@ -359,19 +362,7 @@ describe('a fix to a value a kustomize patch set edits the patch (two-level over
   it('an inline strategic-merge patch in the kustomization: the line inside `patch: |-` is edited', async () => {
     const inline = `  # overlay 1 sets the consumer's propagation inline
   - patch: |-
-      apiVersion: apps/v1
-      kind: Deployment
-      metadata:
-        name: sonarr
-      spec:
-        template:
-          spec:
-            containers:
-              - name: sonarr
-                volumeMounts:
-                  - name: media
-                    mountPath: /mnt/media
-                    mountPropagation: None # inline
+${nonePatch('inline').replace(/^/gm, '      ').trimEnd()}
 `;
     const files = { 'base/deploy.yaml': baseDeploy('HostToContainer'), 'base/kustomization.yaml': BASE_KUST, 'o1/kustomization.yaml': o1Kust(inline), 'o2/kustomization.yaml': O2_KUST };
     const src = tree(files);

@@ -55,13 +55,9 @@ export function initDirsFix(pod: Pod, sites: MountSite[]): Fix | undefined {
   if (chart) return chartInitDirs(chart, existing, paths, newMounts, sites);
   const edits: Edit[] = [];
   if (existing) {
-    const mk = [...existing.run.cmds].reverse().find((c) => programOf(c) === 'mkdir');
-    const last = mk?.words[mk.words.length - 1];
-    // In a script the paths go in as one text (` /a /b`); in an array, one item each.
-    const first = insertArgAfter(existing, last, paths.join(' '));
-    if (!first) return undefined;
-    if (first[0]!.op === 'replaceText') edits.push(...first);
-    else for (const p of paths) edits.push(...insertArgAfter(existing, last, p)!);
+    const mkdir = mkdirEdits(existing, paths);
+    if (!mkdir) return undefined;
+    edits.push(...mkdir);
     for (const m of newMounts) {
       edits.push(existing.volumeMountsNode
         ? { op: 'insertItem', seq: existing.volumeMountsNode, value: mountSpec(m) }
@@ -86,6 +82,17 @@ export function initDirsFix(pod: Pod, sites: MountSite[]): Fix | undefined {
   return { description: `add an init-dirs init container that creates ${paths.join(', ')}`, edits };
 }
 
+/** The edits that add `paths` to the last mkdir of an existing init-dirs container. */
+function mkdirEdits(existing: Container, paths: string[]): Edit[] | undefined {
+  const mk = [...existing.run.cmds].reverse().find((c) => programOf(c) === 'mkdir');
+  const last = mk?.words[mk.words.length - 1];
+  // In a script the paths go in as one text (` /a /b`); in an array, one item each.
+  const first = insertArgAfter(existing, last, paths.join(' '));
+  if (!first) return undefined;
+  if (first[0]!.op === 'replaceText') return first;
+  return paths.flatMap((p) => insertArgAfter(existing, last, p)!);
+}
+
 /**
  * The same in bjw-s app-template values: the container is
  * `controllers.<c>.initContainers.init-dirs: {image: {repository, tag}, command}`, and a
@@ -100,12 +107,9 @@ function chartInitDirs(chart: ChartPod, existing: Container | undefined, paths: 
     const at = chartContainer(existing);
     if (!at) return undefined;
     key = at.key;
-    const mk = [...existing.run.cmds].reverse().find((c) => programOf(c) === 'mkdir');
-    const last = mk?.words[mk.words.length - 1];
-    const first = insertArgAfter(existing, last, paths.join(' '));
-    if (!first) return undefined;
-    if (first[0]!.op === 'replaceText') edits.push(...first);
-    else for (const p of paths) edits.push(...insertArgAfter(existing, last, p)!);
+    const mkdir = mkdirEdits(existing, paths);
+    if (!mkdir) return undefined;
+    edits.push(...mkdir);
   } else {
     key = 'init-dirs';
     // The chart starts init containers in key order: init-dirs must come before a mounter that is one.

@@ -55,6 +55,8 @@ export async function fixFiles(opts: FixFilesOptions): Promise<FixFilesResult> {
   const problems = new Set<string>();
   /** Fixes refused once (their result did not parse): not tried again on the same text. */
   const refused = new Set<string>();
+  /** Duplicate keys in each file's current text: counted when first needed, then known from the parse that accepted its new text. */
+  const dupsOf = new Map<string, number>();
   const history: string[] = [snapshot(current)];
   let passes = 0;
 
@@ -94,20 +96,34 @@ export async function fixFiles(opts: FixFilesOptions): Promise<FixFilesResult> {
     // that breaks the file on its own is refused and reported; one that only clashes with
     // fixes already taken waits for the next pass, where its rule sees their result (the
     // added key becomes a value replacement, or nothing). All of a fix's edits go in, or none.
+    // A file's result depends only on which fixes touch it (accepted fixes never touch each
+    // other's edits, so their order does not matter): each set is applied and parsed once per
+    // pass, however often takeFixes and the loop below ask for it.
     let next = new Map(current);
-    const dupsBefore = new Map<string, number>();
+    const nextDups = new Map<string, number>();
+    const id = new Map(accepted.map((p, i) => [p, i]));
+    const results = new Map<string, FileResult | undefined>();
     const result = (file: string, fixes: readonly Planned[]) => {
-      const text = current.get(file)!;
-      if (!dupsBefore.has(file)) dupsBefore.set(file, duplicateKeys(text));
-      return fileResult(text, fixes, file, dupsBefore.get(file)!);
+      const mine = fixes.filter((p) => p.files.has(file));
+      const key = `${file}\0${mine.map((p) => id.get(p)!).sort((a, b) => a - b).join(',')}`;
+      if (!results.has(key)) {
+        const text = current.get(file)!;
+        if (!dupsOf.has(file)) dupsOf.set(file, duplicateKeys(text));
+        results.set(key, fileResult(text, mine, file, dupsOf.get(file)!));
+      }
+      return results.get(key);
     };
     for (;;) {
       next = new Map(current);
+      nextDups.clear();
       const broken: string[] = [];
       for (const file of new Set(accepted.flatMap((p) => [...p.files]))) {
-        const text = result(file, accepted);
-        if (text === undefined) broken.push(file);
-        else next.set(file, text);
+        const r = result(file, accepted);
+        if (r === undefined) broken.push(file);
+        else {
+          next.set(file, r.text);
+          nextDups.set(file, r.duplicateKeys);
+        }
       }
       if (broken.length === 0) break;
       const drop = new Set<Planned>();
@@ -130,6 +146,7 @@ export async function fixFiles(opts: FixFilesOptions): Promise<FixFilesResult> {
     for (const p of accepted) applied.push({ finding: p.finding, fix: p.fix });
     for (const t of twins) if (accepted.some((a) => a.key === t.key)) applied.push({ finding: t.finding, fix: t.fix });
     current = next;
+    for (const [f, n] of nextDups) dupsOf.set(f, n);
     const snap = snapshot(current);
     history.push(snap);
     findings = await opts.lint(current);
@@ -144,16 +161,22 @@ export async function fixFiles(opts: FixFilesOptions): Promise<FixFilesResult> {
   return { files, applied, passes, remaining: findings, problems: [...problems] };
 }
 
+interface FileResult {
+  text: string;
+  duplicateKeys: number;
+}
+
 /**
- * The text of `file` with the edits of `fixes` on it, or undefined when it breaks: an edit
- * cannot be placed, the text does not parse, or it has more duplicate keys than before.
+ * The text of `file` with the edits of `fixes` on it (and its duplicate keys), or undefined
+ * when it breaks: an edit cannot be placed, the text does not parse, or it has more
+ * duplicate keys than before.
  */
-function fileResult(text: string, fixes: readonly Planned[], file: string, dupsBefore: number): string | undefined {
+function fileResult(text: string, fixes: readonly Planned[], file: string, dupsBefore: number): FileResult | undefined {
   const edits = fixes.flatMap((p) => p.edits.filter((e) => e.file === file));
   const out = applyTextEdits(text, edits);
   if (out.skipped.length) return undefined;
   const health = yamlHealth(out.text);
-  return health.parses && health.duplicateKeys <= dupsBefore ? out.text : undefined;
+  return health.parses && health.duplicateKeys <= dupsBefore ? { text: out.text, duplicateKeys: health.duplicateKeys } : undefined;
 }
 
 /**

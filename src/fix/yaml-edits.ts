@@ -169,7 +169,7 @@ function commentSpans(text: string): [number, number][] {
  */
 function keepComments(edits: TextEdit[], text: string, written: readonly string[] = edits.map((e) => e.text)): TextEdit[] {
   // Only an edit that deletes a `#` can delete a comment (and lexing the file is not free).
-  if (!edits.some((e) => e.end > e.start && text.indexOf('#', e.start) >= 0 && text.indexOf('#', e.start) < e.end)) return edits;
+  if (!edits.some((e) => { const h = text.indexOf('#', e.start); return h >= 0 && h < e.end; })) return edits;
   const spans = commentSpans(text);
   if (!spans.length) return edits;
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
@@ -685,12 +685,9 @@ class Cx {
     // came out plain (`--allow-non-empty`) among double-quoted items. A string item takes the
     // quoting of the list when every item there is a scalar quoted the same way.
     const quoted = typeof value === 'string' && !value.includes('\n') ? this.listQuoting(items) : undefined;
-    if (quoted) {
-      const q = renderScalar(value as string, { style: quoted, inFlow: !!seq.flow });
-      if (q !== undefined) value = new QuotedString(q);
-    }
+    const src = quoted ? renderScalar(value as string, { style: quoted, inFlow: !!seq.flow }) : undefined; // the item as written
     if (seq.flow) {
-      const s = value instanceof QuotedString ? value.src : renderFlow(value);
+      const s = src ?? renderFlow(value);
       if (s === undefined) return undefined;
       if (items.length === 0) {
         if (!/^\[\s*\]$/.test(this.text.slice(span.start, span.end))) return undefined;
@@ -708,7 +705,7 @@ class Cx {
     const dash0 = this.dashOf(items[0]!);
     if (dash0 === undefined) return undefined;
     const col = dash0 - this.lineStart(dash0);
-    const lines = value instanceof QuotedString ? [`${' '.repeat(col)}- ${value.src}`] : renderItemLines(value, col, this.style);
+    const lines = src !== undefined ? [`${' '.repeat(col)}- ${src}`] : renderItemLines(value, col, this.style);
     if (!lines) return undefined;
     if (index === undefined || index >= items.length) {
       return [this.insertLines(this.contentEnd(items[items.length - 1]!), lines)];
@@ -909,11 +906,6 @@ function toPlainJS(v: unknown): unknown {
   if (Array.isArray(p)) return p.map(toPlainJS);
   if (p !== null && typeof p === 'object') return Object.fromEntries(Object.entries(p).map(([k, x]) => [k, toPlainJS(x)]));
   return p;
-}
-
-/** A string item already rendered with the list's quotes. */
-class QuotedString {
-  constructor(readonly src: string) {}
 }
 
 function isScalarValue(v: unknown): v is string | number | boolean | null {
