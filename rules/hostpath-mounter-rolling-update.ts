@@ -11,7 +11,8 @@ function recreate(w: Workload): Fix {
   // Only `type` written: change it. Otherwise (rollingUpdate parameters, or no strategy) the whole strategy becomes {type: Recreate}.
   if (s.node && s.typeNode && get(s.node, 'rollingUpdate') === undefined) return { description, edits: [{ op: 'setScalar', node: s.typeNode, value: 'Recreate' }] };
   // app-template: `controllers.<c>.strategy` is the type itself, a string.
-  if (chartPod(w.pod)) return { description: `set strategy: Recreate on controller ${chartPod(w.pod)!.controller}`, edits: [{ op: 'setKey', map: s.specNode, key: 'strategy', value: 'Recreate' }] };
+  const chart = chartPod(w.pod);
+  if (chart) return { description: `set strategy: Recreate on controller ${chart.controller}`, edits: [{ op: 'setKey', map: s.specNode, key: 'strategy', value: 'Recreate' }] };
   const after = pairOf(s.specNode, 'replicas') ? 'replicas' : pairOf(s.specNode, 'selector') ? 'selector' : undefined;
   return { description, edits: [{ op: 'setKey', map: s.specNode, key: 'strategy', value: { type: 'Recreate' }, after }] };
 }

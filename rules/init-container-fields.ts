@@ -4,15 +4,13 @@ import { nativeSidecarsAvailable } from '../src/model/versions.js';
 import { get, pairOf, type YMap } from '../src/load/ynode.js';
 import type { Fix } from '../src/engine/finding.js';
 import type { Container } from '../src/model/types.js';
-import { fromAppTemplate } from '../src/apptemplate/index.js';
+import { chartContainer, writtenIn } from '../src/apptemplate/edits.js';
 
 const FIELDS = ['startupProbe', 'livenessProbe', 'readinessProbe', 'lifecycle'] as const;
 
 /** The pair of `key` written inside `map`'s own text (not a default or a chart stand-in). */
 function written(map: YMap | undefined, key: string): boolean {
-  const span = map?.loc;
-  const k = pairOf(map, key)?.keyLoc;
-  return !!span && !!k && k.file === span.file && k.start >= span.start && k.end <= span.end;
+  return writtenIn(map, pairOf(map, key));
 }
 
 /**
@@ -21,7 +19,7 @@ function written(map: YMap | undefined, key: string): boolean {
  */
 function removeField(c: Container, f: (typeof FIELDS)[number]): Fix | undefined {
   const description = `remove ${f} from "${c.name}"`;
-  if (!fromAppTemplate(c)) return { description, edits: [{ op: 'removeKey', map: c.node, key: f }] };
+  if (!chartContainer(c)) return { description, edits: [{ op: 'removeKey', map: c.node, key: f }] };
   if (f === 'lifecycle') return written(c.node, f) ? { description, edits: [{ op: 'removeKey', map: c.node, key: f }] } : undefined;
   const probes = get(c.node, 'probes');
   const kind = f.replace(/Probe$/, '');
@@ -47,7 +45,7 @@ export default defineRule({
         const pair = pairOf(c.node, f)!;
         const removal = mounter ? undefined : removeField(c, f);
         // app-template values hold a probe under probes.<kind>: point there.
-        const chartKey = fromAppTemplate(c) && f !== 'lifecycle' ? pairOf(get(c.node, 'probes'), f.replace(/Probe$/, ''))?.keyLoc : undefined;
+        const chartKey = chartContainer(c) && f !== 'lifecycle' ? pairOf(get(c.node, 'probes'), f.replace(/Probe$/, ''))?.keyLoc : undefined;
         ctx.report({
           at: pair.keyLoc ?? chartKey ?? c.node,
           message: `${describeContainer(c)} sets ${f}, which the API server rejects on init containers without restartPolicy: Always ("may not be set for init containers without restartPolicy=Always"). ` +

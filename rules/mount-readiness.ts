@@ -7,8 +7,7 @@ import { hookWords, mountCheckProbe, probeChecks, execPaths } from '../src/model
 import { nativeSidecarsAvailable } from '../src/model/versions.js';
 import { isUnder } from '../src/model/build.js';
 import { Moved } from '../src/fix/moved.js';
-import { fromAppTemplate } from '../src/apptemplate/index.js';
-import { chartContainer, inheritsKey } from '../src/apptemplate/edits.js';
+import { addProbeAdvice, addProbeFix, chartContainer, chartProbe, inheritsKey, writtenIn } from '../src/apptemplate/edits.js';
 
 const STARTUP = { periodSeconds: 2, failureThreshold: 150 };
 
@@ -36,7 +35,7 @@ function toNativeSidecar(pod: Pod, m: Container, sites: MountSite[]): Fix | unde
   const servers = pod.containers.filter((c) => c.sort === 'container' && c !== m && (c.ports.length || c.run.listeners.length) &&
     !sites.some((s) => consumersOf(s).some((x) => x.container === c)));
   if (servers.length) return undefined;
-  if (fromAppTemplate(m)) return chartNativeSidecar(pod, m, sites);
+  if (chartContainer(m)) return chartNativeSidecar(pod, m, sites);
   const containers = get(pod.specNode, 'containers');
   if (!isSeq(containers) || containers.items.length < 2 || containers.items[m.index] !== m.node) return undefined;
   const js = toJS(m.node) as Record<string, unknown>;
@@ -67,8 +66,7 @@ function toNativeSidecar(pod: Pod, m: Container, sites: MountSite[]): Fix | unde
 
 /** Every pair of the map is written inside its own text. */
 function allWritten(map: YMap): boolean {
-  const span = map.loc;
-  return !!span && map.items.every((p) => !!p.keyLoc && p.keyLoc.file === span.file && p.keyLoc.start >= span.start && p.keyLoc.end <= span.end);
+  return !!map.loc && map.items.every((p) => writtenIn(map, p));
 }
 
 /**
@@ -95,7 +93,7 @@ function chartNativeSidecar(pod: Pod, m: Container, sites: MountSite[]): Fix | u
   const toInit = get(at.node, 'applyDefaultContainerOptionsToInitContainers');
   if (isMap(defaults) && toInit?.kind === 'scalar' && (toInit.value === false || toInit.value === 'false')) return undefined;
   const js = toJS(own) as Record<string, unknown>;
-  const probe = { enabled: true, custom: true, spec: mountCheckProbe(sites.map((s) => s.op), STARTUP) };
+  const probe = chartProbe(mountCheckProbe(sites.map((s) => s.op), STARTUP));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(js)) {
     if (k === 'restartPolicy') continue;
@@ -143,16 +141,10 @@ export default defineRule({
       let fix: Fix | undefined;
       if (m.sort === 'sidecar') {
         message = `${describeContainer(m)} mounts ${targets}, but has no startupProbe that checks the mount, so the kubelet starts ${who} as soon as its process runs, before the mount exists: ` +
-          `an app that scans an empty directory can drop its library (seed 000). ` +
-          (fromAppTemplate(m) ? 'Add a startup probe that checks the mount (probes.startup with enabled: true, custom: true and an exec spec).' : 'Add a startupProbe that checks the mount.');
-        const probe = mountCheckProbe(sites.map((s) => s.op), STARTUP);
+          `an app that scans an empty directory can drop its library (seed 000). ${addProbeAdvice(m, 'startup')}`;
         // bjw-s app-template values take it as probes.startup with a custom spec (common
         // library lib/container/fields/_probes.tpl renders it as startupProbe, init containers too).
-        fix = fromAppTemplate(m) && inheritsKey(m, 'probes')
-          ? undefined
-          : fromAppTemplate(m)
-          ? { description: `add probes.startup on ${targets} to "${m.name}"`, edits: [{ op: 'setPath', map: m.node, path: ['probes', 'startup'], value: { enabled: true, custom: true, spec: probe } }] }
-          : { description: `add a startupProbe on ${targets} to "${m.name}"`, edits: [{ op: 'setKey', map: m.node, key: 'startupProbe', value: probe }] };
+        fix = addProbeFix(m, 'startup', mountCheckProbe(sites.map((s) => s.op), STARTUP), targets);
       } else {
         const allowed = nativeSidecarsAvailable(ctx.config.kubernetesVersion);
         message = `${describeContainer(m)} mounts ${targets}, but it is a regular container and nothing makes ${who} wait for the mount: the kubelet starts them side by side, ` +

@@ -3,8 +3,7 @@ import type { Fix } from '../src/engine/finding.js';
 import { get, pairOf } from '../src/load/ynode.js';
 import { describeContainer } from '../src/model/query.js';
 import { execPaths, mountCheckProbe, probeChecks } from '../src/model/mounters.js';
-import { fromAppTemplate } from '../src/apptemplate/index.js';
-import { inheritsKey } from '../src/apptemplate/edits.js';
+import { addProbeAdvice, addProbeFix } from '../src/apptemplate/edits.js';
 
 const LIVENESS = { initialDelaySeconds: 30, periodSeconds: 30, timeoutSeconds: 10, failureThreshold: 3 };
 
@@ -26,21 +25,11 @@ export default defineRule({
       let fix: Fix | undefined;
       let message: string;
       if (!probe) {
-        // bjw-s app-template values take the probe under probes.liveness, as a custom spec
-        // (common library schemas/containers.json `probe`; lib/container/fields/_probes.tpl).
-        const chart = fromAppTemplate(c);
         message = `${describeContainer(c)} keeps ${list} mounted but has no livenessProbe: when the mount dies (the remote hangs, the FUSE daemon crashes behind a wrapper), ` +
-          `the container keeps running and consumers read "Transport endpoint is not connected" or an empty directory until someone restarts the pod. ` +
-          (chart ? 'Add a liveness probe that checks the mount (probes.liveness with enabled: true, custom: true and an exec spec).' : 'Add a livenessProbe that checks the mount.');
-        // Probes taken from the controller's defaultContainerOptions: a probes map of its own would drop them.
-        fix = chart && inheritsKey(c, 'probes')
-          ? undefined
-          : chart
-          ? {
-            description: `add probes.liveness on ${list} to "${c.name}"`,
-            edits: [{ op: 'setPath', map: c.node, path: ['probes', 'liveness'], value: { enabled: true, custom: true, spec: mountCheckProbe(ops, LIVENESS) } }],
-          }
-          : { description: `add a livenessProbe on ${list} to "${c.name}"`, edits: [{ op: 'setKey', map: c.node, key: 'livenessProbe', value: mountCheckProbe(ops, LIVENESS) }] };
+          `the container keeps running and consumers read "Transport endpoint is not connected" or an empty directory until someone restarts the pod. ${addProbeAdvice(c, 'liveness')}`;
+        // bjw-s app-template values take it under probes.liveness, as a custom spec (common
+        // library schemas/containers.json `probe`; lib/container/fields/_probes.tpl).
+        fix = addProbeFix(c, 'liveness', mountCheckProbe(ops, LIVENESS), list);
       } else if (probe.exec) {
         // A probe that runs a script may well check the mount: only a probe that names no path at all certainly does not.
         if (targets.some((t) => probeChecks(probe, t)) || execPaths(probe.exec).length) continue;

@@ -2,7 +2,7 @@ import { defineRule } from '../src/engine/rule.js';
 import type { Edit, Fix } from '../src/engine/finding.js';
 import type { Pod } from '../src/model/types.js';
 import { get, isSeq, items, pairOf, toJS, type YMap, type YNode } from '../src/load/ynode.js';
-import { chartPod } from '../src/apptemplate/edits.js';
+import { chartPod, writtenIn } from '../src/apptemplate/edits.js';
 
 const HOSTNAME = 'kubernetes.io/hostname';
 /** Labels that state what a node is (its OS, its CPU), not where we would like to run: a hard requirement by nature. */
@@ -20,8 +20,7 @@ function addPreferred(pod: Pod, expressions: { key: string; operator: string; va
 
 /** The pairs written inside the map's own text, in its file (not merged in, not a chart stand-in). */
 function ownPairs(map: YMap) {
-  const span = map.loc;
-  return map.items.filter((p) => span && p.keyLoc && p.keyLoc.file === span.file && p.keyLoc.start >= span.start && p.keyLoc.end <= span.end);
+  return map.items.filter((p) => writtenIn(map, p));
 }
 
 /** app-template: the pod option is written in this pod's own options map, or nowhere (not inherited from defaultPodOptions). */

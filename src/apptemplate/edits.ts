@@ -1,9 +1,10 @@
 // What fixes need to know to write app-template values instead of Kubernetes fields: where a
 // modelled container, pod or volume lives in the values (controller and container keys, the
 // persistence item), and which modelled nodes are stand-ins that take no edits. Filled by
-// ./values.ts while it renders; read by rules (rules/lib/apptemplate.ts). No runtime imports
-// of the rest of the model: rules load this while linting.
-import type { YMap, YNode } from '../load/ynode.js';
+// ./values.ts while it renders; read by rules and rules/lib. No runtime imports of the rest
+// of the model: rules load this while linting.
+import type { YMap, YNode, YPair } from '../load/ynode.js';
+import type { Fix } from '../engine/finding.js';
 import type { Container, Pod, Volume, VolumeMount } from '../model/types.js';
 
 export interface ChartPod {
@@ -57,3 +58,37 @@ export function setInherited(c: Container, keys: ReadonlySet<string>): void { in
  * on that key are withheld.
  */
 export function inheritsKey(c: Container, key: string): boolean { return inherited.get(c)?.has(key) ?? false; }
+
+/**
+ * Whether `p` is written inside `map`'s own text: not merged in (a valuesFrom layer,
+ * defaultContainerOptions, defaultPodOptions) and not a chart stand-in. The test the fixer
+ * makes before it edits a pair in place (src/fix/yaml-edits.ts ownPair).
+ */
+export function writtenIn(map: YMap | undefined, p: YPair | undefined): boolean {
+  const span = map?.loc;
+  const k = p?.keyLoc;
+  return !!span && !!k && k.file === span.file && k.start >= span.start && k.end <= span.end;
+}
+
+/** An app-template probe with its own Kubernetes spec (common library lib/container/fields/_probes.tpl renders it as is). */
+export function chartProbe(spec: unknown): { enabled: true; custom: true; spec: unknown } {
+  return { enabled: true, custom: true, spec };
+}
+
+/**
+ * A fix that adds a `kind` probe on `on` (the mount paths it checks): `<kind>Probe` in a
+ * Kubernetes container, `probes.<kind>` (chartProbe) in app-template values; undefined when the
+ * container takes its probes from defaultContainerOptions (a probes map of its own would drop them).
+ */
+export function addProbeFix(c: Container, kind: 'liveness' | 'startup', spec: unknown, on: string): Fix | undefined {
+  if (!chartContainer(c)) return { description: `add a ${kind}Probe on ${on} to "${c.name}"`, edits: [{ op: 'setKey', map: c.node, key: `${kind}Probe`, value: spec }] };
+  if (inheritsKey(c, 'probes')) return undefined;
+  return { description: `add probes.${kind} on ${on} to "${c.name}"`, edits: [{ op: 'setPath', map: c.node, path: ['probes', kind], value: chartProbe(spec) }] };
+}
+
+/** The advice that ends a missing-probe message, in the keys the container is written with. */
+export function addProbeAdvice(c: Container, kind: 'liveness' | 'startup'): string {
+  return chartContainer(c)
+    ? `Add a ${kind} probe that checks the mount (probes.${kind} with enabled: true, custom: true and an exec spec).`
+    : `Add a ${kind}Probe that checks the mount.`;
+}

@@ -29,13 +29,14 @@
 import path from 'node:path';
 import type { Loc, YMap, YNode, YPair } from '../load/ynode.js';
 import { get, isMap, isScalar, str } from '../load/ynode.js';
-import { parseSource } from '../load/source.js';
+import { lineStartsOf, parseSource } from '../load/source.js';
 import type { Resource } from '../model/types.js';
 import { stringMap } from '../model/build.js';
 
 type FileText = ((file: string) => string | undefined) | undefined;
 
-function sameNamespace(a: string | undefined, b: string | undefined): boolean {
+/** Namespaces that may be the same one: equal, or one of them not written (the kubeconfig's default). */
+export function sameNamespace(a: string | undefined, b: string | undefined): boolean {
   return a === undefined || b === undefined || a === b;
 }
 
@@ -64,15 +65,52 @@ export function helmMerge(a: YMap, b: YMap): YMap {
   return { kind: 'map', items, loc: b.loc ?? a.loc, flow: b.flow };
 }
 
+// ---- the lookups, indexed ---------------------------------------------------------------------
+
+/**
+ * What the lookups below search, indexed once per model build (fluxIndex): scanning every
+ * resource for each release made a linted set of a thousand releases quadratic.
+ */
+export interface FluxIndex {
+  /** v1 ConfigMaps and Secrets in input order, by kind. */
+  sources: Map<string, Resource[]>;
+  /** The same by `kind name`. */
+  named: Map<string, Resource[]>;
+  /** Flux Kustomizations that have a `spec.path`, with its segments. */
+  kustomizations: { k: Resource; p: string[] }[];
+  /** substitutionVars of each Flux Kustomization, as asked. */
+  vars: Map<Resource | undefined, Map<string, string>>;
+  /** The values each ConfigMap or Secret entry holds (entryValues), parsed once however many releases name it. */
+  entries: Map<Resource, Map<string, YMap | undefined>>;
+}
+
+export function fluxIndex(resources: Resource[]): FluxIndex {
+  const ix: FluxIndex = { sources: new Map(), named: new Map(), kustomizations: [], vars: new Map(), entries: new Map() };
+  const add = (m: Map<string, Resource[]>, k: string, r: Resource) => {
+    const list = m.get(k);
+    if (list) list.push(r);
+    else m.set(k, [r]);
+  };
+  for (const x of resources) {
+    if ((x.kind === 'ConfigMap' || x.kind === 'Secret') && x.apiVersion === 'v1') {
+      add(ix.sources, x.kind, x);
+      add(ix.named, `${x.kind} ${x.name}`, x);
+    } else if (x.kind === 'Kustomization' && x.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/')) {
+      const p = segments(str(get(x.node, 'spec', 'path')) ?? '');
+      if (p.length) ix.kustomizations.push({ k: x, p });
+    }
+  }
+  return ix;
+}
+
 // ---- valuesFrom ---------------------------------------------------------------------------
 
 /** The ConfigMap (or Secret) a reference names, preferring one rendered through the release's own kustomize root. */
-function findSource(kind: string, name: string, ns: string | undefined, from: Resource, resources: Resource[]): Resource | undefined {
-  const hit = (x: Resource, n: string) => x.kind === kind && x.apiVersion === 'v1' && x.name === n && sameNamespace(x.namespace, ns);
-  let found = resources.filter((x) => hit(x, name));
+function findSource(kind: string, name: string, ns: string | undefined, from: Resource, ix: FluxIndex): Resource | undefined {
+  let found = (ix.named.get(`${kind} ${name}`) ?? []).filter((x) => sameNamespace(x.namespace, ns));
   // A configMapGenerator's output keeps kustomize's name hash unless a Flux nameReference
   // configuration (which medialint does not apply) rewrote the reference: `name-<hash>`.
-  if (!found.length) found = resources.filter((x) => x.kind === kind && x.apiVersion === 'v1' && sameNamespace(x.namespace, ns) && x.name.startsWith(`${name}-`) && /^[a-z0-9]{10}$/.test(x.name.slice(name.length + 1)));
+  if (!found.length) found = (ix.sources.get(kind) ?? []).filter((x) => sameNamespace(x.namespace, ns) && x.name.startsWith(`${name}-`) && /^[a-z0-9]{10}$/.test(x.name.slice(name.length + 1)));
   return found.find((x) => x.root === from.root) ?? found[0];
 }
 
@@ -100,8 +138,7 @@ function entryValues(res: Resource, key: string, fileText: FileText): YMap | und
  * line minus the block's indentation; otherwise undefined.
  */
 function inBlock(loc: Loc, text: string, value: string): YNode | null | undefined {
-  const starts: number[] = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  const starts = lineStartsOf(text);
   const first = loc.line; // 0-based index of the line after the `|` header
   const lines = value.replace(/\n+$/, '').split('\n');
   if (first + lines.length > starts.length) return undefined;
@@ -154,8 +191,15 @@ function stripLocs(n: YNode): YNode {
   return { kind: 'map', items: n.items.map((p) => ({ key: p.key, value: stripLocs(p.value) })) };
 }
 
+function entryValuesOnce(res: Resource, key: string, ix: FluxIndex, fileText: FileText): YMap | undefined {
+  let byKey = ix.entries.get(res);
+  if (!byKey) ix.entries.set(res, (byKey = new Map()));
+  if (!byKey.has(key)) byKey.set(key, entryValues(res, key, fileText));
+  return byKey.get(key);
+}
+
 /** The values of `spec.valuesFrom` that the linted set holds, in merge order. */
-export function valuesFromLayers(r: Resource, resources: Resource[], fileText: FileText): YMap[] {
+export function valuesFromLayers(r: Resource, ix: FluxIndex, fileText: FileText): YMap[] {
   const refs = get(r.node, 'spec', 'valuesFrom');
   if (!refs || refs.kind !== 'seq') return [];
   const out: YMap[] = [];
@@ -163,8 +207,8 @@ export function valuesFromLayers(r: Resource, resources: Resource[], fileText: F
     const kind = str(get(ref, 'kind'));
     const name = str(get(ref, 'name'));
     if ((kind !== 'ConfigMap' && kind !== 'Secret') || !name || str(get(ref, 'targetPath'))) continue;
-    const res = findSource(kind, name, r.namespace, r, resources);
-    const values = res && entryValues(res, str(get(ref, 'valuesKey')) || 'values.yaml', fileText);
+    const res = findSource(kind, name, r.namespace, r, ix);
+    const values = res && entryValuesOnce(res, str(get(ref, 'valuesKey')) || 'values.yaml', ix, fileText);
     if (values) out.push(values);
   }
   return out;
@@ -187,12 +231,11 @@ function endsWith(a: string[], b: string[]): boolean {
  * with the release's kustomize root, or with its file's directory or one of its ancestors
  * when no kustomization renders it; the deepest one wins, and two at the same depth give none.
  */
-export function fluxKustomizationOf(r: Resource, resources: Resource[]): Resource | undefined {
-  const ks = resources.filter((x) => x.kind === 'Kustomization' && x.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/'));
-  if (!ks.length) return undefined;
+export function fluxKustomizationOf(r: Resource, ix: FluxIndex): Resource | undefined {
+  const withPath = ix.kustomizations;
+  if (!withPath.length) return undefined;
   const dir = segments(r.root ?? path.posix.dirname(r.file));
   if (dir.some((s) => s === '..')) return undefined;
-  const withPath = ks.map((k) => ({ k, p: segments(str(get(k.node, 'spec', 'path')) ?? '') })).filter((x) => x.p.length);
   // Linted from inside the repository: the path is longer than what medialint sees.
   const inside = dir.length ? withPath.filter((x) => endsWith(x.p, dir)) : [];
   if (inside.length) return inside.length === 1 ? inside[0]!.k : undefined;
@@ -207,9 +250,11 @@ export function fluxKustomizationOf(r: Resource, resources: Resource[]): Resourc
   return undefined;
 }
 
-/** `postBuild.substitute` over `postBuild.substituteFrom` (later refs over earlier), as far as the linted set holds them. */
-export function substitutionVars(ks: Resource | undefined, resources: Resource[]): Map<string, string> {
-  const vars = new Map<string, string>();
+/** `postBuild.substitute` over `postBuild.substituteFrom` (later refs over earlier), as far as the linted set holds them; once per Kustomization. */
+export function substitutionVars(ks: Resource | undefined, ix: FluxIndex): Map<string, string> {
+  let vars = ix.vars.get(ks);
+  if (vars) return vars;
+  ix.vars.set(ks, (vars = new Map()));
   if (!ks) return vars;
   const pb = get(ks.node, 'spec', 'postBuild');
   const from = get(pb, 'substituteFrom');
@@ -218,7 +263,7 @@ export function substitutionVars(ks: Resource | undefined, resources: Resource[]
       const kind = str(get(ref, 'kind'));
       const name = str(get(ref, 'name'));
       if ((kind !== 'ConfigMap' && kind !== 'Secret') || !name) continue;
-      const src = resources.find((x) => x.kind === kind && x.apiVersion === 'v1' && x.name === name && sameNamespace(x.namespace, ks.namespace));
+      const src = ix.named.get(`${kind} ${name}`)?.find((x) => sameNamespace(x.namespace, ks.namespace));
       if (!src) continue;
       for (const [k, v] of Object.entries(stringMap(get(src.node, kind === 'Secret' ? 'stringData' : 'data')))) vars.set(k, v);
     }

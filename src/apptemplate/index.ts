@@ -86,32 +86,18 @@ import type { YMap } from '../load/ynode.js';
 import { get, isMap, str } from '../load/ynode.js';
 import type { Config } from '../engine/config.js';
 import type { InputDoc } from '../model/build.js';
-import type { Container, Model, Resource } from '../model/types.js';
+import type { Model, Resource } from '../model/types.js';
 import { renderRelease, type Release } from './values.js';
-import { envsubst, fluxKustomizationOf, helmMerge, substituteValues, substitutionDisabled, substitutionVars, valuesFromLayers } from './flux.js';
+import { envsubst, fluxIndex, fluxKustomizationOf, helmMerge, sameNamespace, type FluxIndex, substituteValues, substitutionDisabled, substitutionVars, valuesFromLayers } from './flux.js';
 
 export { renderRelease, type Release, type Rendered } from './values.js';
 
 const SCHEMA_COMMENT = /app-template\/schemas\/helmrelease|bjw-s(?:-labs)?\.github\.io\/helm-charts\/.*app-template/;
 
-/**
- * Whether the container was modelled from app-template values (a HelmRelease or a values
- * file): its node is a view of the container's values, and fixes must write values keys
- * (`probes.liveness`), not Kubernetes ones (`livenessProbe`).
- */
-export function fromAppTemplate(c: Container): boolean {
-  const r = c.pod.workload.resource;
-  return (r.kind === 'HelmRelease' && r.apiVersion.startsWith('helm.toolkit.fluxcd.io/')) || (r.kind === 'AppTemplateValues' && r.apiVersion === 'medialint.dev/v1');
-}
-
 /** The chart's major version from a version or tag string (`4.1.1`, `v3.7.3`, `5.1.0@sha…`). */
 function majorOf(v: string | undefined): number | undefined {
   const m = /^v?(\d+)\./.exec(v ?? '');
   return m ? Number(m[1]) : undefined;
-}
-
-function sameNamespace(a: string | undefined, b: string | undefined): boolean {
-  return a === undefined || b === undefined || a === b;
 }
 
 /** The text above a document, back to the previous `---`: where a `# yaml-language-server: $schema=` comment sits. */
@@ -155,15 +141,15 @@ export function appTemplateChart(r: Resource, resources: Resource[], fileText?: 
  * `[spec.targetNamespace-]metadata.name`, shortened past 53 characters; the namespace `spec.targetNamespace`, else the
  * HelmRelease's own (where the chart's pods, Services and PVCs are made).
  */
-function releaseOf(r: Resource, major: number | undefined, resources: Resource[], fileText: ((file: string) => string | undefined) | undefined): Release | undefined {
+function releaseOf(r: Resource, major: number | undefined, ix: FluxIndex, fileText: ((file: string) => string | undefined) | undefined): Release | undefined {
   const spec = get(r.node, 'spec');
   const own = get(spec, 'values');
   let values: YMap | undefined;
-  for (const layer of valuesFromLayers(r, resources, fileText)) values = values ? helmMerge(values, layer) : layer;
+  for (const layer of valuesFromLayers(r, ix, fileText)) values = values ? helmMerge(values, layer) : layer;
   if (isMap(own)) values = values ? helmMerge(values, own) : own;
   if (!values) return undefined;
   let found: Map<string, string> | undefined;
-  const vars = () => (found ??= substitutionVars(fluxKustomizationOf(r, resources), resources));
+  const vars = () => (found ??= substitutionVars(fluxKustomizationOf(r, ix), ix));
   const off = substitutionDisabled(r);
   const sub = (s: string | undefined) => (s !== undefined && !off && s.includes('${') ? envsubst(s, vars()) : s);
   if (!off) values = substituteValues(values, vars);
@@ -204,10 +190,11 @@ export function addAppTemplate(
   ctx: { config: Config; fileText: ((file: string) => string | undefined) | undefined },
 ): void {
   const releases: Release[] = [];
+  let ix: FluxIndex | undefined;
   for (const r of model.resources) {
     if (r.kind !== 'HelmRelease') continue;
     const chart = appTemplateChart(r, model.resources, ctx.fileText);
-    const rel = chart && releaseOf(r, chart.major, model.resources, ctx.fileText);
+    const rel = chart && releaseOf(r, chart.major, (ix ??= fluxIndex(model.resources)), ctx.fileText);
     if (rel) releases.push(rel);
   }
   for (const d of docs) if (d.appTemplateValues && isMap(d.node)) releases.push(valuesRelease(d, d.node));
