@@ -5,9 +5,9 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import _Ajv2020 from 'ajv/dist/2020.js';
 import _addFormats from 'ajv-formats';
-import { main, type Io } from '../src/cli/main.js';
 import { RULES } from '../rules/index.js';
 import { ROOT, SHARED } from './helpers.js';
+import { runMain } from './support/main.js';
 import { tmpDir, useTmpDirs } from './support/tmp.js';
 
 const Ajv2020 = _Ajv2020 as unknown as typeof _Ajv2020.default;
@@ -15,19 +15,9 @@ const addFormats = _addFormats as unknown as typeof _addFormats.default;
 
 useTmpDirs();
 
-async function run(args: string[], opts: { cwd?: string; stdin?: string; env?: Record<string, string> } = {}) {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = {
-    cwd: opts.cwd ?? ROOT,
-    stdout: (s) => { stdout += s; },
-    stderr: (s) => { stderr += s; },
-    stdin: () => opts.stdin ?? '',
-    env: opts.env ?? {},
-    isTTY: false,
-  };
-  const code = await main(args, io);
-  return { code, stdout, stderr };
+/** main() in process, from the repository root unless told (./support/main.ts). */
+function run(args: string[], opts: { cwd?: string; stdin?: string; env?: Record<string, string> } = {}) {
+  return runMain(args, { ...opts, cwd: opts.cwd ?? ROOT });
 }
 
 const EXAMPLE = 'examples/sonarr-sidecars.yaml';

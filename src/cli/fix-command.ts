@@ -1,6 +1,5 @@
 // --fix / --fix-dry-run: lint, apply fixes in passes (src/fix), then write atomically or print a diff.
 import path from 'node:path';
-import { readFileSync } from 'node:fs';
 import type { Finding } from '../engine/finding.js';
 import type { Config } from '../engine/config.js';
 import { defaultReadFile, lintFiles, lintPaths, type LintOptions, type LintResult } from '../engine/lint.js';
@@ -13,16 +12,17 @@ import type { Io } from './main.js';
 
 const enc = new TextEncoder();
 
+/** A readFile that sees `files` (display path -> text, relative to cwd) in place of what is on disk. */
+function memoryRead(files: Map<string, string>, opts: LintOptions, cwd: string): (abs: string) => Uint8Array | undefined {
+  return (abs) => {
+    const t = files.get(path.relative(cwd, abs).split(path.sep).join('/'));
+    return t !== undefined ? enc.encode(t) : (opts.readFile ?? defaultReadFile)(abs);
+  };
+}
+
 /** Lint `files` (display path -> text, relative to cwd) as if they were on disk, with edits applied in memory. */
 function memoryLint(absFiles: string[], opts: LintOptions, cwd: string) {
-  return (files: Map<string, string>): Finding[] => {
-    const read = (abs: string) => {
-      const rel = path.relative(cwd, abs).split(path.sep).join('/');
-      const t = files.get(rel);
-      return t !== undefined ? enc.encode(t) : (opts.readFile ?? defaultReadFile)(abs);
-    };
-    return lintFiles(absFiles, { ...opts, readFile: read }).findings;
-  };
+  return (files: Map<string, string>): Finding[] => lintFiles(absFiles, { ...opts, readFile: memoryRead(files, opts, cwd) }).findings;
 }
 
 /** Fix in memory (used by tests and by runFix). Returns only the files that changed. */
@@ -75,11 +75,7 @@ export async function runFix(paths: string[], opts: LintOptions, o: { write: boo
   if (o.write) result = changed ? lintPaths(paths, opts) : first;
   else if (r.files.size === 0) result = first;
   else {
-    const fixed = new Map([...texts, ...r.files]);
-    const read = (abs: string) => {
-      const t = fixed.get(path.relative(opts.cwd, abs).split(path.sep).join('/'));
-      return t !== undefined ? enc.encode(t) : (opts.readFile ?? defaultReadFile)(abs);
-    };
+    const read = memoryRead(new Map([...texts, ...r.files]), opts, opts.cwd);
     result = lintFiles(first.files.map((f) => path.resolve(opts.cwd, f)), { ...opts, readFile: read });
     result.errors = first.errors;
   }
@@ -91,8 +87,4 @@ export async function runFix(paths: string[], opts: LintOptions, o: { write: boo
 
 function isInside(display: string, _cwd: string): boolean {
   return !display.startsWith('/') && !display.startsWith('..');
-}
-
-export function readText(p: string): string {
-  return readFileSync(p, 'utf8');
 }

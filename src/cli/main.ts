@@ -3,7 +3,6 @@ import { parseArgs } from 'node:util';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Finding, Severity } from '../engine/finding.js';
-import { SEVERITY_RANK } from '../engine/finding.js';
 import { lintPaths, lintFiles, type LintOptions, type LintResult } from '../engine/lint.js';
 import { loadConfig, ConfigError, setCliRule } from '../engine/load-config.js';
 import { scopeToFiles } from '../engine/scope.js';
@@ -230,10 +229,6 @@ function applyCliConfig(config: ReturnType<typeof loadConfig>, v: Parsed['values
     if (!norm) throw new UsageError('--load-restrictor takes rootOnly or none');
     config.kustomize.loadRestrictor = norm;
   }
-}
-
-export function severityAtLeast(f: Finding, s: Severity): boolean {
-  return SEVERITY_RANK[f.severity] >= SEVERITY_RANK[s];
 }
 
 export function readStdin(): string {

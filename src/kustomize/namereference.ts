@@ -264,10 +264,7 @@ export function fixNameReferences(rm: ResMap): void {
       const sel = { kind, group: group || undefined, version: version || undefined };
       // Every referrer spec names a kind: only resources of that kind can be selected.
       for (const r of byOrgKind.get(kind) ?? []) {
-        if (!gvkSelected(ix.org.get(r)!, sel)) continue;
-        const list = filters.get(r) ?? [];
-        list.push({ fs: { path }, target: br.target });
-        filters.set(r, list);
+        if (gvkSelected(ix.org.get(r)!, sel)) push(filters, r, { fs: { path }, target: br.target });
       }
     }
   }

@@ -14,7 +14,7 @@ import type { ResMap } from './resmap.js';
 import { compileSelector } from './selector.js';
 import { deepClone, field, fieldValue, jsonNormalize, rawText, relocate, removeField, setField } from './tree.js';
 import type { Res } from './types.js';
-import { curId, idHuman, KError, nameOf, orgId, storePreviousId } from './types.js';
+import { curId, idHuman, KError, orgId, storePreviousId } from './types.js';
 
 /** Observers of patch targets (used by the kustomize-patch-target check). */
 export const patchTargetHooks: { onTarget?: (target: SelectorArg, rm: ResMap, selected: Res[]) => void } = {};
@@ -121,10 +121,8 @@ function applySmToSelected(rm: ResMap, selected: Set<Res>, patch: SmPatch, at: L
     const copy = deepClone(patch.node);
     const av = field(res.node, 'apiVersion');
     if (av) setField(copy, 'apiVersion', deepClone(av.value), av.keyLoc);
-    const name = nameOf(res.node);
-    applySm(res, { ...patch, node: copy }, at);
+    rm.editInPlace(res, () => applySm(res, { ...patch, node: copy }, at));
     deleted ||= !!res.deleted;
-    if (nameOf(res.node) !== name) rm.invalidate();
   }
   if (deleted) rm.list = rm.list.filter((r) => !r.deleted);
 }
@@ -207,25 +205,22 @@ export function patches(ldr: Loader, k: Kustomization, rm: ResMap, p: PatchArg):
       throw new KError('kustomize v5.5.0 crashes on a patches entry that holds several patches when one of them deletes a resource ($patch: delete); put each patch in its own entry.', at);
     }
     const target = rm.getById(orgId(newRes(patch.node)), at, 'the strategic merge patch for');
-    const name = nameOf(target.node);
-    applySm(target, patch, at);
+    rm.editInPlace(target, () => applySm(target, patch, at));
     deleted = !!target.deleted;
-    if (nameOf(target.node) !== name) rm.invalidate();
   }
 }
 
 function applyJson(rm: ResMap, target: SelectorArg, ops: JsonOp[], storePrev: boolean, at: Loc | undefined): void {
   for (const res of selectTarget(rm, target)) {
     if (storePrev) storePreviousId(res);
-    const name = nameOf(res.node);
     try {
-      applyJsonPatch(res.node, ops);
-      jsonNormalize(res.node);
+      rm.editInPlace(res, () => {
+        applyJsonPatch(res.node, ops);
+        jsonNormalize(res.node);
+      });
     } catch (e) {
       if (e instanceof KError) throw new KError(`${e.message} (in ${idHuman(curId(res))})`, e.loc ?? at);
       throw e;
-    } finally {
-      if (nameOf(res.node) !== name) rm.invalidate();
     }
   }
 }

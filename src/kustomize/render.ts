@@ -145,7 +145,7 @@ function accumulateResources(ldr: Loader, k: Kustomization, ra: ResMap): void {
 }
 
 function runTransformers(ldr: Loader, k: Kustomization, ra: ResMap): void {
-  // `keepsNames`: the step renames nothing, or tells `ra` itself (the patches): the name
+  // `keepsNames`: the step renames nothing, or edits through ra.editInPlace (the patches): the name
   // index of `ra` stays valid. After any other step it is built again on the next lookup.
   const step = (f: () => void, at: Loc | undefined, keepsNames = false) => {
     guard(f, at);

@@ -4,7 +4,7 @@
 // generators an index of every id, and lookups by id or by a literal patch-target name go
 // through an index by name. That index is only a pre-filter (each hit is checked exactly), but
 // it must not miss a name: whatever renames a resource in place calls invalidate() (render.ts
-// after each renaming transformer step, patches.ts when a patch changed a name).
+// after each renaming transformer step) or edits it through editInPlace() (patches.ts).
 import type { Loc, YMap } from '../load/ynode.js';
 import { isMap } from '../load/ynode.js';
 import type { CompiledSelector } from './selector.js';
@@ -34,6 +34,16 @@ export class ResMap {
   /** Forget the name index (a step renamed resources in place). */
   invalidate(): void {
     this.names = undefined;
+  }
+
+  /** Runs `edit`, which changes `r` in place, and forgets the name index if it renamed `r`. */
+  editInPlace<T>(r: Res, edit: () => T): T {
+    const name = nameOf(r.node);
+    try {
+      return edit();
+    } finally {
+      if (nameOf(r.node) !== name) this.names = undefined;
+    }
   }
 
   private push(r: Res): void {

@@ -1,7 +1,7 @@
 // Small mutation helpers over YNode trees, with kyaml's notions of "null", "empty" and the
 // raw scalar text (kyaml compares and copies scalars as the text written in the source).
 import type { Loc, Scalar, YMap, YNode, YPair, YScalar, YSeq } from '../load/ynode.js';
-import { clone, isMap, isScalar, isSeq } from '../load/ynode.js';
+import { clone, isMap, isSeq } from '../load/ynode.js';
 
 /** A scalar that remembers its source text when that differs from String(value). */
 export interface RawScalar extends YScalar {
@@ -150,6 +150,3 @@ export function plainScalar(text: string, loc?: Loc): YScalar {
   return s;
 }
 
-export function isScalarNode(n: YNode | undefined): n is YScalar {
-  return isScalar(n);
-}

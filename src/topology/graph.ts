@@ -6,7 +6,7 @@ import type { Finding } from '../engine/finding.js';
 import type { Loc, YNode } from '../load/ynode.js';
 import type { Container, Model, VolumeMount, Word, Workload } from '../model/types.js';
 import { consumersOf, pathInContainer, type MountSite } from '../model/query.js';
-import { csiBacked, mountsItself, pathSeenBy, servicePortFor, topology, type ExportSite, type NfsClient, type Topology } from './index.js';
+import { csiBacked, mountsItself, pathSeenBy, pushTo, servicePortFor, topology, type ExportSite, type NfsClient, type Topology } from './index.js';
 
 export type GraphFormat = 'text' | 'mermaid';
 
@@ -186,11 +186,7 @@ export function buildGraph(model: Model, findings: Finding[]): Graph {
   const inside = (l: Loc, a: Loc) => l.file === a.file && l.start >= a.start && l.end <= a.end;
   const edgesByFile = new Map<string, GraphEdge[]>();
   for (const e of edges) {
-    for (const file of new Set([...e.anchors, ...e.via].map((a) => a.file))) {
-      let list = edgesByFile.get(file);
-      if (!list) edgesByFile.set(file, (list = []));
-      list.push(e);
-    }
+    for (const file of new Set([...e.anchors, ...e.via].map((a) => a.file))) pushTo(edgesByFile, file, e);
   }
   for (const f of findings) {
     if (f.severity !== 'error' && !EDGE_RULES.has(f.ruleId)) continue;
@@ -226,10 +222,7 @@ export function renderText(g: Graph): string {
   const bySource = g.flows.map(() => new Map<string, GraphEdge[]>());
   for (const e of g.edges) {
     const from = bySource[e.flow];
-    if (!from) continue;
-    let list = from.get(e.from);
-    if (!list) from.set(e.from, (list = []));
-    list.push(e);
+    if (from) pushTo(from, e.from, e);
   }
   const namespaces = [...new Set(g.flows.map((f) => f.ns))];
   for (const ns of namespaces) {

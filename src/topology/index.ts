@@ -4,7 +4,7 @@
 // Built once per Model (cached in a WeakMap) and read by the cross-workload rules and the
 // `graph` command.
 import type {
-  Container, Export, Model, MountOp, PersistentVolume, PersistentVolumeClaim, Pod, Service, Volume, VolumeMount, Workload,
+  Container, Export, Model, MountOp, PersistentVolume, PersistentVolumeClaim, Pod, Service, Volume, VolumeMount,
 } from '../model/types.js';
 import type { YNode, Loc } from '../load/ynode.js';
 import { isUnder, normalizePath } from '../model/build.js';
@@ -148,9 +148,7 @@ function build(model: Model): Topology {
   const claimsByPv = new Map<PersistentVolume, PersistentVolumeClaim[]>();
   for (const c of model.pvcs) {
     const pv = volumeOf(c);
-    const list = pv && claimsByPv.get(pv);
-    if (list) list.push(c);
-    else if (pv) claimsByPv.set(pv, [c]);
+    if (pv) pushTo(claimsByPv, pv, c);
   }
   const claimsOf = (pv: PersistentVolume): PersistentVolumeClaim[] => claimsByPv.get(pv) ?? [];
   const pvcFor = (ns: string | undefined, name: string) =>
@@ -203,12 +201,7 @@ function build(model: Model): Topology {
   // Services and the pods they select: a Service looks only at the pods that carry the
   // first label of its selector.
   const podsByLabel = new Map<string, Pod[]>();
-  for (const p of pods) for (const [k, v] of Object.entries(p.labels)) {
-    const key = `${k}\u0000${v}`;
-    const list = podsByLabel.get(key);
-    if (list) list.push(p);
-    else podsByLabel.set(key, [p]);
-  }
+  for (const p of pods) for (const [k, v] of Object.entries(p.labels)) pushTo(podsByLabel, `${k}\u0000${v}`, p);
   const svcPods = new Map<Service, Pod[]>();
   const podSvcs = new Map<Pod, Service[]>();
   for (const s of model.services) {
@@ -216,11 +209,7 @@ function build(model: Model): Topology {
     const candidates = first ? podsByLabel.get(`${first[0]}\u0000${first[1]}`) ?? [] : [];
     const selected = candidates.filter((p) => selects(s, p));
     svcPods.set(s, selected);
-    for (const p of selected) {
-      const list = podSvcs.get(p);
-      if (list) list.push(s);
-      else podSvcs.set(p, [s]);
-    }
+    for (const p of selected) pushTo(podSvcs, p, s);
   }
 
   // Exports.
@@ -269,11 +258,7 @@ function build(model: Model): Topology {
   }
   const podOrder = new Map(pods.map((p, i) => [p, i]));
   const podsByClaim = new Map<string, Pod[]>();
-  for (const p of pods) for (const name of new Set(p.volumes.flatMap((v) => (v.claimName ? [v.claimName] : [])))) {
-    const list = podsByClaim.get(name);
-    if (list) list.push(p);
-    else podsByClaim.set(name, [p]);
-  }
+  for (const p of pods) for (const name of new Set(p.volumes.flatMap((v) => (v.claimName ? [v.claimName] : [])))) pushTo(podsByClaim, name, p);
   for (const pv of model.pvs) {
     if (!pv.nfs) continue;
     const claims = claimsOf(pv);
@@ -383,13 +368,15 @@ function build(model: Model): Topology {
 
 function groupBy<T, K>(items: T[], key: (t: T) => K): Map<K, T[]> {
   const out = new Map<K, T[]>();
-  for (const t of items) {
-    const k = key(t);
-    const list = out.get(k);
-    if (list) list.push(t);
-    else out.set(k, [t]);
-  }
+  for (const t of items) pushTo(out, key(t), t);
   return out;
+}
+
+/** Adds `v` to the list of `k` in `m`, starting the list if there is none. */
+export function pushTo<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
 }
 
 /** The word of a mount op that holds its source (`server:/path`, `remote:`). */
@@ -411,11 +398,6 @@ export function envOf(c: Container): Record<string, string> {
     if (name?.kind === 'scalar' && value?.kind === 'scalar' && name.value !== null && value.value !== null) out[String(name.value)] = String(value.value);
   }
   return out;
-}
-
-/** `Deployment rclone-zurg` */
-export function workloadName(w: Workload): string {
-  return `${w.kind} ${w.name}`;
 }
 
 /** Where mount `m` shows the storage path `path` (same store), or its mountPath when it lies above. */
