@@ -9,6 +9,7 @@ import { scopeToFiles } from '../engine/scope.js';
 import { RULES, ruleById } from '../../rules/index.js';
 import { ruleDoc, packageVersion } from './package-files.js';
 import { formatFindings, FORMATS } from '../report/index.js';
+import { collectGarbage } from '../engine/memory.js';
 import { runFix } from './fix-command.js';
 import { runSubcommand, SUBCOMMANDS } from './subcommands.js';
 
@@ -152,29 +153,22 @@ async function run(argv: string[], io: Io): Promise<number> {
   const scope = useStdin ? undefined : scopeToFiles(paths, io.cwd);
   const lintArgs = scope?.paths ?? paths;
 
-  let result: LintResult;
-  let fixedNote = '';
-  let writeFailures = 0;
-  if (v.fix || v['fix-dry-run']) {
-    const r = await runFix(lintArgs, opts, {
-      write: !!v.fix, suggestions: !!v.suggestions, io,
-      // A machine-readable report on stdout carries the fixes itself; a diff would corrupt it.
-      printDiff: format === 'stylish' || !!v['output-file'],
-      only: scope && ((file) => scope.files.has(path.resolve(io.cwd, file))) });
-    result = r.result;
-    fixedNote = r.note;
-    writeFailures = r.writeFailures;
-  } else {
-    result = useStdin ? lintFiles([], opts) : lintPaths(lintArgs, opts);
-  }
-  for (const e of result.errors) io.stderr(`medialint: ${e}\n`);
-  if (!useStdin && !result.files.length && result.errors.length) return 2;
+  // Past this point the report needs only the findings and the file texts: the YAML trees
+  // and the model are let go (in lintForReport's frame) before the report is made.
+  const { linted, fixedNote, writeFailures } = await lintForReport(lintArgs, opts, useStdin, v.fix || v['fix-dry-run'] ? {
+    write: !!v.fix, suggestions: !!v.suggestions, io,
+    // A machine-readable report on stdout carries the fixes itself; a diff would corrupt it.
+    printDiff: format === 'stylish' || !!v['output-file'],
+    only: scope && ((file) => scope.files.has(path.resolve(io.cwd, file))) } : undefined);
+  collectGarbage(true);
+  for (const e of linted.errors) io.stderr(`medialint: ${e}\n`);
+  if (!useStdin && !linted.files.length && linted.errors.length) return 2;
 
-  const scoped = scope ? result.findings.filter(scope.keep) : result.findings;
+  const scoped = scope ? linted.findings.filter(scope.keep) : linted.findings;
   let findings = scoped;
   if (v.quiet) findings = findings.filter((f) => f.severity === 'error');
   const color = v['no-color'] ? false : v.color ? true : io.env.NO_COLOR ? false : io.env.FORCE_COLOR ? io.env.FORCE_COLOR !== '0' : io.isTTY && !v['output-file'];
-  if (format === 'json' || format === 'sarif') await attachTextEdits(findings, result);
+  if (format === 'json' || format === 'sarif') await attachTextEdits(findings, linted.texts);
   const text = formatFindings(format, findings, {
     cwd: io.cwd,
     rules: RULES,
@@ -184,7 +178,7 @@ async function run(argv: string[], io: Io): Promise<number> {
       return packageVersion();
     },
     ruleDoc,
-    sourceText: (f) => result.sources.get(f)?.text,
+    sourceText: (f) => linted.texts.get(f),
   });
   if (v['output-file']) {
     try {
@@ -239,10 +233,34 @@ export function readStdin(): string {
   }
 }
 
+interface Linted {
+  findings: Finding[];
+  errors: string[];
+  files: string[];
+  texts: Map<string, string>;
+}
+
+/**
+ * Lints (or fixes, with `fix`) and returns what the report needs. The LintResult lives only
+ * in this frame, so its trees and model can be collected once this returns (SPEC §7).
+ */
+async function lintForReport(lintArgs: string[], opts: LintOptions, useStdin: boolean, fix: Parameters<typeof runFix>[2] | undefined): Promise<{ linted: Linted; fixedNote: string; writeFailures: number }> {
+  if (!fix) return { linted: reportInputs(useStdin ? lintFiles([], opts) : lintPaths(lintArgs, opts)), fixedNote: '', writeFailures: 0 };
+  const r = await runFix(lintArgs, opts, fix);
+  return { linted: reportInputs(r.result), fixedNote: r.note, writeFailures: r.writeFailures };
+}
+
+/** What the report needs of a lint: not its trees or model, which can then be collected. */
+function reportInputs(r: LintResult): Linted {
+  const texts = new Map<string, string>();
+  for (const [file, sf] of r.sources) texts.set(file, sf.text);
+  return { findings: r.findings, errors: r.errors, files: r.files, texts };
+}
+
 /** JSON and SARIF carry each fix as concrete text edits on the files it touches. */
-async function attachTextEdits(findings: Finding[], result: LintResult): Promise<void> {
+async function attachTextEdits(findings: Finding[], texts: Map<string, string>): Promise<void> {
   const { planFix } = await import('../fix/apply.js');
-  const textOf = (f: string) => result.sources.get(f)?.text;
+  const textOf = (f: string) => texts.get(f);
   for (const f of findings) {
     for (const fix of [f.fix, ...(f.suggestions ?? [])]) {
       if (!fix) continue;

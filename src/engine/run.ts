@@ -6,6 +6,7 @@ import { locOf } from './finding.js';
 import type { Rule, RuleContext } from './rule.js';
 import type { Config } from './config.js';
 import type { Model, Workload } from '../model/types.js';
+import { collectGarbage } from './memory.js';
 
 type Setting = Severity | 'off';
 
@@ -120,6 +121,7 @@ export function runRules(model: Model, rules: Rule[], config: Config): Finding[]
       if (rule.checkPod) for (const w of model.workloads) { current = w; rule.checkPod(w.pod, ctx); }
       current = undefined;
       if (rule.checkModel) rule.checkModel(model, ctx);
+      collectGarbage();
     } catch (e) {
       // A rule bug must not take the run down: say which rule, keep the others.
       if (process.env.DEBUG?.includes('medialint')) throw e;

@@ -15,7 +15,7 @@
 // range[2] of a block collection covers trailing comment lines that the CST parser leaves
 // inside it (see `close`). test/fast-yaml.test.ts compares both paths on every fixture and
 // on generated documents.
-import type { Loc, Scalar, YNode, YPair } from './ynode.js';
+import type { Loc, Scalar, YNode, YPair, YScalar } from './ynode.js';
 import { makeLoc } from './lines.js';
 
 export interface FastDoc {
@@ -77,6 +77,42 @@ const KEY_LOC = lazyLoc(KEY_LOC_VALUE);
  */
 function withLoc<T extends object>(o: T): T {
   return Object.defineProperty(o, 'loc', LOC);
+}
+
+/**
+ * A shell Word for [start, end) of the file `node` was read from, with its `loc` made on
+ * first read like a node's (most words are never blamed: SPEC §7), or undefined when `node`
+ * did not come from the fast parser.
+ */
+export function lazyWord(text: string, node: YScalar, start: number, end: number): { text: string; node: YScalar; loc: Loc } | undefined {
+  const src = (node as Partial<Located>)[SRC];
+  if (src === undefined) return undefined;
+  return withLoc({ text, node, [SRC]: src, [START]: start, [END]: end } as unknown as { text: string; node: YScalar; loc: Loc });
+}
+
+/** A value whose `loc` is its node's, read when first asked for (a Word for a whole scalar). */
+export function withNodeLoc<T extends { node: { loc?: Loc } | undefined }>(o: T): T & { loc: Loc | undefined } {
+  return Object.defineProperty(o, 'loc', NODE_LOC) as T & { loc: Loc | undefined };
+}
+const NODE_LOC: PropertyDescriptor = {
+  get(this: { node?: { loc?: Loc } }) {
+    return this.node?.loc;
+  },
+  set(this: object, value: unknown) {
+    Object.defineProperty(this, 'loc', { value, writable: true, enumerable: true, configurable: true });
+  },
+  enumerable: true,
+  configurable: true,
+};
+
+/**
+ * A node's Loc without keeping it on the node when it is not made yet (for code that reads
+ * the place of many nodes it will not blame, such as the shell reader placing words).
+ */
+export function peekLoc(n: { loc?: Loc }): Loc | undefined {
+  const o = n as Partial<Located>;
+  if (o[SRC] !== undefined && !(LOC_VALUE in o)) return makeLazyLoc(o as Located);
+  return n.loc;
 }
 
 /**

@@ -6,7 +6,7 @@ import type { Config } from '../engine/config.js';
 import { analyzeRun } from './shell/index.js';
 import { workloadKind } from './kinds.js';
 import { addAppTemplate } from '../apptemplate/index.js';
-import { exact } from './exact.js';
+import { settled } from './exact.js';
 import type {
   Container, ContainerSort, Model, NfsSource, NodeSelection, PersistentVolume, PersistentVolumeClaim, Pod, Probe,
   Resource, Service, Volume, VolumeMount, VolumeType, Workload,
@@ -149,8 +149,8 @@ function buildWorkload(r: Resource, templatePath: string[], ctx: BuildCtx): Work
       if (isMap(c)) pod.containers.push(buildContainer(pod, c, sort, index, ctx));
     });
   }
-  pod.volumes = exact(pod.volumes);
-  pod.containers = exact(pod.containers);
+  pod.volumes = settled(pod.volumes);
+  pod.containers = settled(pod.containers);
   return w;
 }
 
@@ -223,7 +223,7 @@ function buildContainer(pod: Pod, c: YMap, sort: ContainerSort, index: number, c
   const argsNode = get(c, 'args');
   const lifecycle = get(c, 'lifecycle');
   const res = get(c, 'resources');
-  const ports = exact(items(get(c, 'ports')).flatMap((p) => {
+  const ports = settled(items(get(c, 'ports')).flatMap((p) => {
     const port = num(get(p, 'containerPort'));
     return port === undefined ? [] : [{ port, name: str(get(p, 'name')), node: p }];
   }));
@@ -255,7 +255,7 @@ function buildContainer(pod: Pod, c: YMap, sort: ContainerSort, index: number, c
     if (!isMap(m)) continue;
     container.volumeMounts.push(buildMount(container, m));
   }
-  container.volumeMounts = exact(container.volumeMounts);
+  container.volumeMounts = settled(container.volumeMounts);
   container.run = analyzeRun({
     image: container.image,
     commandNode: container.commandNode,

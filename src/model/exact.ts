@@ -10,3 +10,14 @@
 export function exact<T>(a: T[]): T[] {
   return a.length === 0 ? a : a.slice();
 }
+
+const NONE: readonly never[] = Object.freeze([]);
+
+/**
+ * Like exact(), for a finished list of the model that nothing changes again: an empty one is
+ * one shared frozen array (a container's shell analysis has seven lists, mostly empty, and
+ * an empty array is 32 bytes of its own).
+ */
+export function settled<T>(a: T[]): T[] {
+  return a.length === 0 ? (NONE as unknown as T[]) : a.slice();
+}

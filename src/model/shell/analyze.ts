@@ -4,10 +4,11 @@ import { get, isSeq, type YSeq } from '../../load/ynode.js';
 import type { Cmd, RunAnalysis, Word } from '../types.js';
 import type { RunInput } from './index.js';
 import { parseScript } from './parse.js';
+import type { ShWord } from './lex.js';
 import { recognise } from './tools.js';
 import { basename, unwrap } from './unwrap.js';
 import { scalarSource, seqWords, spanWord, wordSource, type TextSource } from './words.js';
-import { exact } from '../exact.js';
+import { settled } from '../exact.js';
 
 type Source = Cmd['source'];
 interface Context {
@@ -32,11 +33,18 @@ export function imageBase(image: string): string {
   return last.split(':')[0]!;
 }
 
+/** The script a command's words were read from, and its lexer words, in order. */
+interface ScriptOrigin {
+  src: TextSource;
+  sh: ShWord[];
+  words: Word[];
+}
+
 export class Runner {
   private out: RunAnalysis = { cmds: [], mountOps: [], listeners: [], exports: [], mkdirs: [], unmounts: [], guards: [], opaque: false, longRunning: false };
   private seq: Record<Source, number> = { main: 0, postStart: 0, preStop: 0 };
   /** Where each word's text came from, to place a nested `sh -c` script's words. */
-  private sources = new WeakMap<Word, TextSource>();
+  private argvWords = new Set<Word>();
   /** Script words that hold an expansion. */
   private dynamicWords = new WeakSet<Word>();
   /** Something in the main process (or a hook) we cannot read. */
@@ -62,13 +70,13 @@ export class Runner {
     }
     const main = [...this.persistent];
     // The lists are complete: drop their spare capacity (src/model/exact.ts).
-    out.cmds = exact(out.cmds);
-    out.mountOps = exact(out.mountOps);
-    out.listeners = exact(out.listeners);
-    out.exports = exact(out.exports);
-    out.mkdirs = exact(out.mkdirs);
-    out.unmounts = exact(out.unmounts);
-    out.guards = exact(out.guards);
+    out.cmds = settled(out.cmds);
+    out.mountOps = settled(out.mountOps);
+    out.listeners = settled(out.listeners);
+    out.exports = settled(out.exports);
+    out.mkdirs = settled(out.mkdirs);
+    out.unmounts = settled(out.unmounts);
+    out.guards = settled(out.guards);
     out.opaque = this.unknownMain || this.unknownHook;
     out.longRunning =
       this.unknownMain || this.infiniteLoop || main.some((c) => !c.background) || (this.waits && main.some((c) => c.background));
@@ -100,7 +108,7 @@ export class Runner {
 
   private argv(seq: YSeq | undefined): Word[] {
     const words = seqWords(seq);
-    for (const w of words) if (w.node) this.sources.set(w, scalarSource(w.node, this.input.fileText));
+    for (const w of words) if (w.node) this.argvWords.add(w);
     return words;
   }
 
@@ -108,8 +116,19 @@ export class Runner {
     if (words.length > 0) this.runCommand(words, TOP, source, 0, undefined);
   }
 
+  /**
+   * Where a word's text came from, to place a nested `sh -c` script's words: an argv item's
+   * scalar, or the script `origin` the word was read from. Made only for the word that is
+   * run as a script (a TextSource per word was most of the shell reader's garbage).
+   */
+  private sourceOf(word: Word, origin: ScriptOrigin | undefined): TextSource | undefined {
+    if (this.argvWords.has(word)) return scalarSource(word.node!, this.input.fileText);
+    const i = origin ? origin.words.indexOf(word) : -1;
+    return i < 0 ? undefined : wordSource(origin!.src, origin!.src.text, origin!.sh[i]!, word);
+  }
+
   /** One simple command: unwrap, follow `sh -c`, or make a Cmd and recognise its program. */
-  private runCommand(words: Word[], ctx: Context, source: Source, depth: number, upstream: Word[] | undefined): void {
+  private runCommand(words: Word[], ctx: Context, source: Source, depth: number, upstream: Word[] | undefined, origin?: ScriptOrigin): void {
     const u = unwrap(words);
     if ('program' in u) {
       const progWord = words[u.program]!;
@@ -117,7 +136,7 @@ export class Runner {
       const rest = words.slice(u.program + 1);
       if (SHELLS.has(prog)) {
         const script = shellScript(rest);
-        const src = script && this.sources.get(script);
+        const src = script && this.sourceOf(script, origin);
         if (src && depth < MAX_DEPTH) return this.runScript(src, ctx, source, depth + 1);
       }
       const cmd = this.cmd(words, ctx, source);
@@ -138,7 +157,6 @@ export class Runner {
     for (const sc of commands) {
       const words = sc.words.map((w) => {
         const word = spanWord(src, w.start, w.end, w.text);
-        this.sources.set(word, wordSource(src, src.text, w, word));
         if (w.dynamic) this.dynamicWords.add(word);
         return word;
       });
@@ -149,7 +167,7 @@ export class Runner {
         inCondition: ctx.inCondition || sc.inCondition,
       };
       if (source === 'main' && !inner.background && sc.loopCond && isConstant(words, sc.loopCond === 'while')) this.infiniteLoop = true;
-      this.runCommand(words, inner, source, depth, sc.pipedFrom === undefined ? undefined : wordsOf[sc.pipedFrom]);
+      this.runCommand(words, inner, source, depth, sc.pipedFrom === undefined ? undefined : wordsOf[sc.pipedFrom], { src, sh: sc.words, words });
     }
   }
 

@@ -4,7 +4,7 @@
 // caller says which flags do (ArgSpec). A long flag we do not know is taken as boolean unless
 // written `--flag=value`: guessing "takes a value" would swallow the mount target.
 import type { Flag, Word } from '../types.js';
-import { exact } from '../exact.js';
+import { settled } from '../exact.js';
 
 export interface ArgSpec {
   /** Long flags (name without the leading dashes) that take the next word as their value. */
@@ -58,7 +58,7 @@ export function parseArgs(words: Word[], spec: ArgSpec): ParsedArgs {
     }
     positionals.push(word);
   }
-  return { flags: exact(flags), positionals };
+  return { flags: settled(flags), positionals };
 }
 
 const FALSE = new Set(['false', 'False', 'FALSE', 'f', 'F', '0']);

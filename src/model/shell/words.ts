@@ -9,7 +9,8 @@
 import type { Loc, YScalar, YSeq } from '../../load/ynode.js';
 import type { Word } from '../types.js';
 import type { ShWord } from './lex.js';
-import { exact } from '../exact.js';
+import { settled } from '../exact.js';
+import { lazyWord, peekLoc, withNodeLoc } from '../../load/fast-yaml.js';
 
 /** Returns a file's text (to place words inside block scalars); undefined when unknown. */
 export type FileText = (file: string) => string | undefined;
@@ -47,15 +48,23 @@ export function scalarText(node: YScalar): string {
 export function seqWords(seq: YSeq | undefined): Word[] {
   if (!seq) return [];
   const out: Word[] = [];
-  for (const item of seq.items) if (item.kind === 'scalar') out.push({ text: scalarText(item), loc: item.loc, node: item });
-  return exact(out);
+  // The item's own Loc, read only when something asks (a Loc per argv word was 7% of the heap).
+  for (const item of seq.items) if (item.kind === 'scalar') out.push(withNodeLoc({ text: scalarText(item), node: item }));
+  return settled(out);
 }
 
 /** The TextSource of a scalar's value. */
 export function scalarSource(node: YScalar, fileText?: FileText): TextSource {
   const text = scalarText(node);
   const segments = typeof node.value === 'string' ? scalarSegments(node, text, fileText) : [];
-  return { text, at: segmentLookup(segments), fallback: node.loc, node };
+  return {
+    text,
+    at: segmentLookup(segments),
+    get fallback() {
+      return node.loc;
+    },
+    node,
+  };
 }
 
 /** The TextSource of a script held in a word of another script (`sh -c '…'` inside `sh -c`). */
@@ -69,7 +78,9 @@ export function wordSource(outer: TextSource, script: string, w: ShWord, word: W
   return {
     text: w.text,
     at: (offset) => (from === undefined ? undefined : outer.at(from + offset)),
-    fallback: word.loc,
+    get fallback() {
+      return word.loc;
+    },
     node: outer.node,
   };
 }
@@ -78,6 +89,9 @@ export function wordSource(outer: TextSource, script: string, w: ShWord, word: W
 export function spanWord(src: TextSource, start: number, end: number, text: string): Word {
   const a = src.at(start);
   const b = end > start ? src.at(end - 1) : undefined;
+  // Exact: the Loc is made when first read (most words are never blamed by a finding).
+  const lazy = a && b && src.node ? lazyWord(text, src.node, a.offset, b.offset + 1) : undefined;
+  if (lazy) return lazy;
   const file = src.fallback?.file;
   const loc: Loc | undefined =
     a && b && file !== undefined
@@ -104,7 +118,7 @@ function segmentLookup(segments: Segment[]): (offset: number) => Pos | undefined
 }
 
 function scalarSegments(node: YScalar, text: string, fileText?: FileText): Segment[] {
-  const loc = node.loc;
+  const loc = peekLoc(node);
   if (!loc) return [];
   const file = fileText?.(loc.file);
   if (node.style === 'block-literal') return file === undefined ? [] : blockSegments(loc, text, file);
