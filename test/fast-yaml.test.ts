@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decode, parseSource, type SourceFile } from '../src/load/source.js';
 import { fastParse, resolvePlain } from '../src/load/fast-yaml.js';
+import { withItems, withPairValue, withValue, type YMap, type YNode, type YScalar, type YSeq } from '../src/load/ynode.js';
 import { ROOT, SHARED } from './helpers.js';
 // @ts-expect-error plain JS benchmark helper
 import { app } from '../scripts/bench/generate.mjs';
@@ -142,13 +143,45 @@ describe('fast YAML path', () => {
     }), { numRuns: 1500, seed: 11 });
   });
 
+  it('places nodes past 1 MiB and longer than 2 KiB exactly (the wide spans)', () => {
+    const long = 'x'.repeat(3000);
+    const pad = `# ${'p'.repeat(100)}\n`.repeat(11000); // 1.1 MB of comment lines first
+    const text = `${pad}a:\n  long: ${long}\n  b: [1, "two"]\n  c:\n    - d\n---\nshort: ${long}\n`;
+    expect(text.length).toBeGreaterThan(1 << 20);
+    expect(same(text)).toBe(true);
+    const sf = parseSource('f.yaml', text);
+    const a = sf.docs[0]!.node as YMap;
+    const longPair = (a.items[0]!.value as YMap).items[0]!;
+    expect(longPair.keyLoc).toMatchObject({ start: text.indexOf('long:'), line: 11002, col: 3 });
+    expect(longPair.value.loc).toMatchObject({ start: text.indexOf(long), end: text.indexOf(long) + 3000, endCol: 3009 });
+    const short = (sf.docs[1]!.node as YMap).items[0]!.value;
+    expect(short.loc).toMatchObject({ start: text.lastIndexOf(long), end: text.lastIndexOf(long) + 3000 });
+  });
+
+  it('copies keep kind, style, flow and Loc; assigning kind or flow gives the node its own', () => {
+    const sf = parseSource('f.yaml', 'a: "q"\nb: [1]\n');
+    const m = sf.docs[0]!.node as YMap;
+    const q = m.items[0]!.value as YScalar;
+    expect(withValue(q, 'r')).toEqual({ kind: 'scalar', value: 'r', style: 'double', loc: q.loc });
+    const seq = m.items[1]!.value as YSeq;
+    expect(withItems(seq, [])).toEqual({ kind: 'seq', flow: true, items: [], loc: seq.loc });
+    expect(withPairValue(m.items[0]!, seq)).toEqual({ key: 'a', keyLoc: m.items[0]!.keyLoc, value: seq });
+    expect(withItems(m, []).flow).toBe(false);
+    seq.flow = false;
+    expect(seq.flow).toBe(false);
+    expect((m as YNode).kind).toBe('map');
+    (q as { kind: string }).kind = 'changed';
+    expect(q.kind).toBe('changed');
+    expect((m.items[1]!.value as YNode).kind).toBe('seq');
+  });
+
   it('makes each Loc once, on first read, and lets it be replaced', () => {
     const sf = parseSource('f.yaml', 'a:\n  b: 1\n');
     const map = sf.docs[0]!.node as { items: { keyLoc?: unknown; value: { loc?: unknown; items: { value: { loc?: unknown } }[] } }[] };
     const inner = map.items[0]!.value;
     expect(inner.loc).toBe(inner.loc);
     expect(inner.loc).toEqual({ file: 'f.yaml', start: 5, end: 10, line: 2, col: 3, endLine: 3, endCol: 1 });
-    expect({ ...inner.items[0]!.value }.loc).toEqual({ file: 'f.yaml', start: 8, end: 9, line: 2, col: 6, endLine: 2, endCol: 7 });
+    expect(inner.items[0]!.value.loc).toEqual({ file: 'f.yaml', start: 8, end: 9, line: 2, col: 6, endLine: 2, endCol: 7 });
     const other = { file: 'g.yaml', start: 0, end: 1, line: 1, col: 1, endLine: 1, endCol: 2 };
     inner.loc = other;
     expect(inner.loc).toBe(other);

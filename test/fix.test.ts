@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseSource } from '../src/load/source.js';
-import { get, isMap, items, str, type YMap, type YNode, type YScalar, type YSeq } from '../src/load/ynode.js';
+import { get, isMap, items, str, withItems, type YMap, type YNode, type YScalar, type YSeq } from '../src/load/ynode.js';
 import type { Edit, Finding, Fix } from '../src/engine/finding.js';
 import { applyTextEdits, type TextEdit } from '../src/fix/text-edit.js';
 import { toTextEdits } from '../src/fix/yaml-edits.js';
@@ -265,7 +265,7 @@ describe('maps merged from several files', () => {
     const b = M(parseSource('base.yaml', base).docs[0]!.node!, 'spec', 'containers', 0);
     const p = M(parseSource('patch.yaml', patch).docs[0]!.node!, 0);
     const fromPatch = new Map(p.items.map((x) => [x.key, x]));
-    return { ...b, items: b.items.map((x) => (x.key === 'name' ? x : fromPatch.get(x.key) ?? x)) };
+    return withItems(b, b.items.map((x) => (x.key === 'name' ? x : fromPatch.get(x.key) ?? x)));
   }
   test('setKey on a key the patch set edits the patch', () => {
     const m = merged();

@@ -28,7 +28,7 @@
 // paths (consistent-mount-paths) skip it rather than compare the text.
 import path from 'node:path';
 import type { Loc, YMap, YNode, YPair } from '../load/ynode.js';
-import { get, isMap, isScalar, str } from '../load/ynode.js';
+import { get, isMap, isScalar, str, withItems, withPairValue, withValue } from '../load/ynode.js';
 import { lineStartsOf, parseSource } from '../load/source.js';
 import type { Resource } from '../model/types.js';
 import { stringMap } from '../model/build.js';
@@ -58,7 +58,7 @@ export function helmMerge(a: YMap, b: YMap): YMap {
   for (const p of as.values()) {
     const q = bs.get(p.key);
     if (!q) items.push(p);
-    else if (isMap(p.value) && isMap(q.value)) items.push({ ...q, value: helmMerge(p.value, q.value) });
+    else if (isMap(p.value) && isMap(q.value)) items.push(withPairValue(q, helmMerge(p.value, q.value)));
     else items.push(q);
   }
   for (const q of bs.values()) if (!as.has(q.key)) items.push(q);
@@ -301,7 +301,7 @@ export function substituteValues<T extends YNode>(n: T, vars: () => Map<string, 
   if (n.kind === 'scalar') {
     if (typeof n.value !== 'string' || !n.value.includes('${')) return n;
     const v = envsubst(n.value, vars());
-    return (v === n.value ? n : { ...n, value: v }) as T;
+    return (v === n.value ? n : withValue(n, v)) as T;
   }
   if (n.kind === 'seq') {
     let changed = false;
@@ -310,14 +310,14 @@ export function substituteValues<T extends YNode>(n: T, vars: () => Map<string, 
       if (y !== x) changed = true;
       return y;
     });
-    return (changed ? { ...n, items } : n) as T;
+    return (changed ? withItems(n, items) : n) as T;
   }
   let changed = false;
   const items = (n as YMap).items.map((p) => {
     const v = substituteValues(p.value, vars);
     if (v === p.value) return p;
     changed = true;
-    return { ...p, value: v };
+    return withPairValue(p, v);
   });
-  return (changed ? { ...n, items } : n) as T;
+  return (changed ? withItems(n as YMap, items) : n) as T;
 }

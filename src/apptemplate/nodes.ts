@@ -6,7 +6,7 @@
 // and the fixer refuses edits on it (src/fix/yaml-edits.ts needs own pairs inside a map's
 // span to insert, and a Loc to edit anything).
 import type { Loc, Scalar, YMap, YNode, YPair, YScalar, YSeq } from '../load/ynode.js';
-import { isMap, isScalar, isSeq, pairOf } from '../load/ynode.js';
+import { isMap, isScalar, isSeq, pairOf, withPairValue } from '../load/ynode.js';
 
 /**
  * The file named by keys that only the chart writes. A pair whose key sits in another file
@@ -68,7 +68,7 @@ export function mergeMaps(dst: YMap, src: YNode | undefined): YMap {
   const items: YPair[] = [];
   for (const p of dst.items) {
     const other = pairOf(src, p.key);
-    if (isMap(p.value) && other && isMap(other.value)) items.push({ ...p, value: mergeMaps(p.value, other.value) });
+    if (isMap(p.value) && other && isMap(other.value)) items.push(withPairValue(p, mergeMaps(p.value, other.value)));
     else items.push(p);
   }
   for (const p of src.items) if (!pairOf(dst, p.key)) items.push(p);

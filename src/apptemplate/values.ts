@@ -3,7 +3,7 @@
 // fix lands on the values line that produced the rendered field. The field-by-field table
 // and the chart versions it was read from are in ./index.ts.
 import type { Loc, YMap, YNode, YPair, YScalar, YSeq } from '../load/ynode.js';
-import { bool, get, isMap, isScalar, isSeq, items, num, pairOf, str } from '../load/ynode.js';
+import { bool, get, isMap, isScalar, isSeq, items, num, pairOf, str, withPairValue } from '../load/ynode.js';
 import type { Config } from '../engine/config.js';
 import { analyzeRun } from '../model/shell/index.js';
 import { nfsSource, nodeSelection, normalizePath, stringMap } from '../model/build.js';
@@ -271,7 +271,7 @@ function podSpec(rel: Release, cmap: YMap, controllerKeyLoc: Loc | undefined): Y
     if (d && (isBoolScalar(d.value) || !isEmpty(d.value))) chosen = d;
     if (p) {
       if (isBoolScalar(p.value)) chosen = p;
-      else if (isMap(p.value)) chosen = merge && chosen && isMap(chosen.value) ? { ...p, value: mergeMaps(p.value, chosen.value) } : p;
+      else if (isMap(p.value)) chosen = merge && chosen && isMap(chosen.value) ? withPairValue(p, mergeMaps(p.value, chosen.value)) : p;
       else if (!isEmpty(p.value)) chosen = p;
     }
     if (chosen && (isBoolScalar(chosen.value) || !isEmpty(chosen.value))) out.push(chosen);
@@ -462,7 +462,7 @@ function shareMounts(workloads: Workload[]): void {
     if (new Set(ms.map((m) => m.container)).size < 2) continue;
     for (const m of ms) {
       const advanced = isAdvancedEntry(m);
-      m.node = smap(m.node.items.map((p) => ({ ...p, keyLoc: undefined })), m.node.loc);
+      m.node = smap(m.node.items.map((p) => ({ key: p.key, keyLoc: undefined, value: p.value })), m.node.loc);
       m.propagationNode = undefined;
       markReadOnly(m.node);
       if (advanced) markAdvanced(m.node);
@@ -551,7 +551,7 @@ function effective(own: YMap, cmap: YMap, init: boolean): (key: string) => YPair
     const o = pairOf(own, key);
     const d = apply ? pairOf(defaults, key) : undefined;
     if (!d) return o;
-    if (o && !isEmpty(o.value)) return merge && isMap(o.value) ? { ...o, value: mergeMaps(o.value, d.value) } : o;
+    if (o && !isEmpty(o.value)) return merge && isMap(o.value) ? withPairValue(o, mergeMaps(o.value, d.value)) : o;
     return d;
   };
 }

@@ -24,31 +24,62 @@ export interface FastDoc {
   loc: Loc;
 }
 
-// ---- positions on demand -------------------------------------------------------------
+// ---- nodes, and positions on demand ---------------------------------------------------
 //
-// A node's `loc` (a pair's `keyLoc`) is made when something first reads it: most nodes are
-// never blamed by a finding, and a Loc object per node and key was a third of the heap
-// (SPEC §7: 10,000 objects in 300 MB). The node holds its offsets under symbol keys, and
-// `loc` is an enumerable accessor (one shared getter and setter, so it costs no memory per
-// node) that makes the Loc once, keeps it, and returns that same object on every read;
-// assigning `loc` replaces it. Spread, Object.assign, JSON.stringify and structuredClone
-// see the same `loc` value as for a node built with one, and the Loc has exactly the
-// fields and numbers source.ts makeLoc gives.
+// SPEC §7 asks for 10,000 objects in 300 MB, and the YAML trees are the largest thing a lint
+// keeps, so the fast parser's nodes are as small as the YNode interface allows:
+// - They are instances of four classes. `kind` (and `flow: false`) live on the class's
+//   prototype, not in every node; a node holds its value or items, its file and one number
+//   for its span. (Assigning `kind` or `flow` gives the node its own, as on any object.)
+// - A node's `loc` (a pair's `keyLoc`) is made when something first reads it: most nodes are
+//   never blamed by a finding, and a Loc per node and key was a third of the heap. `loc` is
+//   an accessor on the prototype that makes the Loc once, keeps it on the node, and returns
+//   that same object on every read; assigning `loc` replaces it. The Loc has exactly the
+//   fields and numbers source.ts makeLoc gives.
+// - The span [start, end) is one small integer, start * 2^11 + (end - start), when the start
+//   is below 1 MiB and the length below 2 KiB (nearly every scalar and key, most maps);
+//   otherwise it is -(i + 1), where i indexes the file's table of wide spans.
+// Because kind, flow, loc and keyLoc are not own properties, an object spread of a node
+// drops them: copy a node with the helpers of ynode.ts (withValue, withItems, withPairValue),
+// never `{ ...node }`. JSON.stringify sees the same fields as for a node built as a literal
+// (toJSON), which test/fast-yaml.test.ts compares with the `yaml` package's path.
 
 interface SrcFile {
   file: string;
   ls: number[];
+  /** start, end of the spans that do not fit in one small integer. */
+  wide: number[];
 }
 const SRC = Symbol('medialint.loc.src');
-const START = Symbol('medialint.loc.start');
-const END = Symbol('medialint.loc.end');
+const SPAN = Symbol('medialint.loc.span');
 const LOC_VALUE = Symbol('medialint.loc.value');
 const KEY_LOC_VALUE = Symbol('medialint.keyLoc.value');
-type Located = { [SRC]: SrcFile; [START]: number; [END]: number; [LOC_VALUE]?: unknown; [KEY_LOC_VALUE]?: unknown };
+type Located = { [SRC]: SrcFile; [SPAN]: number; [LOC_VALUE]?: unknown; [KEY_LOC_VALUE]?: unknown };
+type Style = NonNullable<YScalar['style']>;
+
+/** Lengths below this (2^11) and starts below MAX_PACKED_START (2^20) pack into one Smi. */
+const PACKED_LENGTHS = 2048;
+const MAX_PACKED_START = 1 << 20;
+
+/** The span number of [start, end) in `src`. */
+function span(src: SrcFile, start: number, end: number): number {
+  const len = end - start;
+  if (start < MAX_PACKED_START && len >= 0 && len < PACKED_LENGTHS) return start * PACKED_LENGTHS + len;
+  src.wide.push(start, end);
+  return -(src.wide.length >> 1);
+}
+function spanStart(o: Located): number {
+  const v = o[SPAN];
+  return v >= 0 ? Math.floor(v / PACKED_LENGTHS) : o[SRC].wide[(-v - 1) * 2]!;
+}
+function spanEnd(o: Located): number {
+  const v = o[SPAN];
+  return v >= 0 ? Math.floor(v / PACKED_LENGTHS) + (v % PACKED_LENGTHS) : o[SRC].wide[(-v - 1) * 2 + 1]!;
+}
 
 function makeLazyLoc(o: Located): Loc {
   const { file, ls } = o[SRC];
-  return makeLoc(file, ls, o[START], o[END]);
+  return makeLoc(file, ls, spanStart(o), spanEnd(o));
 }
 
 /**
@@ -56,7 +87,7 @@ function makeLazyLoc(o: Located): Loc {
  * the accessor as a data property on first read was simpler, but a defineProperty per read
  * node cost more than the whole parse.)
  */
-function lazyLoc(slot: typeof LOC_VALUE | typeof KEY_LOC_VALUE): PropertyDescriptor {
+function lazyLoc(slot: typeof LOC_VALUE | typeof KEY_LOC_VALUE, enumerable: boolean): PropertyDescriptor {
   return {
     get(this: Located) {
       return slot in this ? this[slot] : (this[slot] = makeLazyLoc(this));
@@ -64,31 +95,106 @@ function lazyLoc(slot: typeof LOC_VALUE | typeof KEY_LOC_VALUE): PropertyDescrip
     set(this: Located, value: unknown) {
       this[slot] = value;
     },
-    enumerable: true,
+    enumerable,
     configurable: true,
   };
 }
-const LOC = lazyLoc(LOC_VALUE);
-const KEY_LOC = lazyLoc(KEY_LOC_VALUE);
 
-/**
- * `o` (made with its [SRC], [START] and [END] in the literal, which keeps them inside the
- * object instead of in a separate property array) with a `loc` made on first read.
- */
-function withLoc<T extends object>(o: T): T {
-  return Object.defineProperty(o, 'loc', LOC);
+/** `value` as a writable, non-enumerable default on a prototype (an own assignment shadows it). */
+function protoValue(proto: object, key: string, value: unknown): void {
+  Object.defineProperty(proto, key, { value, writable: true, enumerable: false, configurable: true });
 }
+
+class FastScalar {
+  declare kind: 'scalar';
+  declare loc: Loc | undefined;
+  value: Scalar;
+  style: Style;
+  [SRC]: SrcFile;
+  [SPAN]: number;
+  constructor(value: Scalar, style: Style, src: SrcFile, sp: number) {
+    this.value = value;
+    this.style = style;
+    this[SRC] = src;
+    this[SPAN] = sp;
+  }
+  toJSON(): unknown {
+    return { kind: 'scalar', value: this.value, style: this.style, loc: this.loc };
+  }
+}
+
+class FastMap {
+  declare kind: 'map';
+  declare flow: boolean;
+  declare loc: Loc | undefined;
+  items: YPair[];
+  [SRC]: SrcFile;
+  [SPAN]: number;
+  constructor(items: YPair[], src: SrcFile, sp: number) {
+    this.items = items;
+    this[SRC] = src;
+    this[SPAN] = sp;
+  }
+  toJSON(): unknown {
+    return { kind: 'map', flow: this.flow, items: this.items, loc: this.loc };
+  }
+}
+
+class FastSeq {
+  declare kind: 'seq';
+  declare flow: boolean;
+  declare loc: Loc | undefined;
+  items: YNode[];
+  [SRC]: SrcFile;
+  [SPAN]: number;
+  constructor(items: YNode[], src: SrcFile, sp: number) {
+    this.items = items;
+    this[SRC] = src;
+    this[SPAN] = sp;
+  }
+  toJSON(): unknown {
+    return { kind: 'seq', flow: this.flow, items: this.items, loc: this.loc };
+  }
+}
+
+class FastPair {
+  declare keyLoc: Loc | undefined;
+  key: string;
+  value: YNode;
+  [SRC]: SrcFile;
+  [SPAN]: number;
+  constructor(key: string, value: YNode, src: SrcFile, sp: number) {
+    this.key = key;
+    this.value = value;
+    this[SRC] = src;
+    this[SPAN] = sp;
+  }
+  toJSON(): unknown {
+    return { key: this.key, value: this.value, keyLoc: this.keyLoc };
+  }
+}
+
+protoValue(FastScalar.prototype, 'kind', 'scalar');
+protoValue(FastMap.prototype, 'kind', 'map');
+protoValue(FastSeq.prototype, 'kind', 'seq');
+protoValue(FastMap.prototype, 'flow', false);
+protoValue(FastSeq.prototype, 'flow', false);
+const LOC = lazyLoc(LOC_VALUE, false);
+for (const c of [FastScalar, FastMap, FastSeq]) Object.defineProperty(c.prototype, 'loc', LOC);
+Object.defineProperty(FastPair.prototype, 'keyLoc', lazyLoc(KEY_LOC_VALUE, false));
 
 /**
  * A shell Word for [start, end) of the file `node` was read from, with its `loc` made on
  * first read like a node's (most words are never blamed: SPEC §7), or undefined when `node`
- * did not come from the fast parser.
+ * did not come from the fast parser. (An own enumerable accessor: Words are spread.)
  */
 export function lazyWord(text: string, node: YScalar, start: number, end: number): { text: string; node: YScalar; loc: Loc } | undefined {
   const src = (node as Partial<Located>)[SRC];
   if (src === undefined) return undefined;
-  return withLoc({ text, node, [SRC]: src, [START]: start, [END]: end } as unknown as { text: string; node: YScalar; loc: Loc });
+  const w = { text, node, [SRC]: src, [SPAN]: span(src, start, end) };
+  return Object.defineProperty(w, 'loc', WORD_LOC) as unknown as { text: string; node: YScalar; loc: Loc };
 }
+const WORD_LOC = lazyLoc(LOC_VALUE, true);
 
 /** A value whose `loc` is its node's, read when first asked for (a Word for a whole scalar). */
 export function withNodeLoc<T extends { node: { loc?: Loc } | undefined }>(o: T): T & { loc: Loc | undefined } {
@@ -121,7 +227,7 @@ export function peekLoc(n: { loc?: Loc }): Loc | undefined {
  */
 export function locSpan(n: { loc?: Loc }): { start: number; end: number } | undefined {
   const o = n as Partial<Located>;
-  if (o[SRC] !== undefined && !(LOC_VALUE in o)) return { start: o[START]!, end: o[END]! };
+  if (o[SRC] !== undefined && !(LOC_VALUE in o)) return { start: spanStart(o as Located), end: spanEnd(o as Located) };
   return n.loc;
 }
 
@@ -248,12 +354,12 @@ class FastParser {
     private readonly ls: number[],
   ) {
     this.len = text.length;
-    this.src = { file, ls };
+    this.src = { file, ls, wide: [] };
   }
 
   /** A scalar node with its Loc on demand. */
   private scalar(value: Scalar, start: number, end: number, style: 'plain' | 'single' | 'double' | 'block-literal' | 'block-folded'): YNode {
-    return withLoc({ kind: 'scalar', value, style, [SRC]: this.src, [START]: start, [END]: end } as YNode);
+    return new FastScalar(value, style, this.src, span(this.src, start, end)) as YNode;
   }
 
   documents(): FastDoc[] {
@@ -295,7 +401,7 @@ class FastParser {
       const node = this.collectionAt(start, 0);
       if (!node) throw BAIL;
       if (this.nextCol >= 0) throw BAIL; // content after the root collection that is not `---`
-      docs.push({ index: docs.length, node, loc: this.loc(docStart, (node as unknown as Located)[END]) });
+      docs.push({ index: docs.length, node, loc: this.loc(docStart, spanEnd(node as unknown as Located)) });
     }
     return docs;
   }
@@ -408,8 +514,7 @@ class FastParser {
 
   /** A map pair with its keyLoc on demand. */
   private pair(key: string, start: number, end: number, value: YNode): YPair {
-    const p = { key, value, [SRC]: this.src, [START]: start, [END]: end } as YPair;
-    return Object.defineProperty(p, 'keyLoc', KEY_LOC);
+    return new FastPair(key, value, this.src, span(this.src, start, end)) as YPair;
   }
 
   private nullAt(p: number): YNode {
@@ -551,7 +656,7 @@ class FastParser {
     }
     this.depth--;
     this.lastEnd2 = this.close(indent, end1);
-    return withLoc({ kind: 'map', flow: false, items: exact(items), [SRC]: this.src, [START]: first, [END]: end1 } as YNode);
+    return new FastMap(exact(items), this.src, span(this.src, first, end1)) as YNode;
   }
 
   private blockSeq(first: number, indent: number): YNode {
@@ -614,7 +719,7 @@ class FastParser {
     }
     this.depth--;
     this.lastEnd2 = this.close(indent, end1);
-    return withLoc({ kind: 'seq', flow: false, items: exact(items), [SRC]: this.src, [START]: first, [END]: end1 } as YNode);
+    return new FastSeq(exact(items), this.src, span(this.src, first, end1)) as YNode;
   }
 
   /** range[2] of the node the last block/inline parse returned. */
@@ -867,10 +972,9 @@ class FastParser {
     this.flowEnd = i + 1;
     const src = this.src;
     const end = i + 1;
-    const node = isMap
-      ? { kind: 'map', flow: true, items: exact(pairs), [SRC]: src, [START]: q, [END]: end }
-      : { kind: 'seq', flow: true, items: exact(seqItems), [SRC]: src, [START]: q, [END]: end };
-    return withLoc(node as YNode);
+    const node = isMap ? new FastMap(exact(pairs), src, span(src, q, end)) : new FastSeq(exact(seqItems), src, span(src, q, end));
+    node.flow = true;
+    return node as YNode;
   }
 
   private flowItem(i: number, e: number): { node: YNode; end: number } {

@@ -122,6 +122,29 @@ export function pairs(node: YNode | undefined): YPair[] {
   return isMap(node) ? node.items : [];
 }
 
+// ---- copies with one change -----------------------------------------------------------
+// Use these, never an object spread: the fast parser keeps `kind`, `flow`, `loc` and `keyLoc`
+// on its nodes' prototypes (src/load/fast-yaml.ts), which `{ ...node }` does not copy.
+
+/** A scalar like `n` (style, Loc) with another value. */
+export function withValue(n: YScalar, value: Scalar): YScalar {
+  const c: YScalar = { kind: 'scalar', value, loc: n.loc };
+  if (n.style !== undefined) c.style = n.style;
+  return c;
+}
+
+/** A map or sequence like `n` (flow style, Loc) with other items. */
+export function withItems<T extends YMap | YSeq>(n: T, items: T['items']): T {
+  const c = { kind: n.kind, loc: n.loc, items } as T;
+  if (n.flow !== undefined) c.flow = n.flow;
+  return c;
+}
+
+/** A pair like `p` (key, keyLoc) with another value. */
+export function withPairValue(p: YPair, value: YNode): YPair {
+  return { key: p.key, keyLoc: p.keyLoc, value };
+}
+
 /** Plain JS value of a node (for hashing, comparisons and JSON output). */
 export function toJS(node: YNode | undefined): unknown {
   if (!node) return undefined;

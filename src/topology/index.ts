@@ -159,7 +159,13 @@ function build(model: Model): Topology {
     return svc ? `nfs:svc/${svc.namespace ?? ''}/${svc.name}` : `nfs:${server.toLowerCase()}`;
   };
 
+  // One record per volume (its mounts and sites share it, and its strings).
+  const volumeStorages = new Map<Volume, Omit<Storage, 'base'> | undefined>();
   const volumeStorage = (v: Volume): Omit<Storage, 'base'> | undefined => {
+    if (!volumeStorages.has(v)) volumeStorages.set(v, volumeStorageOf(v));
+    return volumeStorages.get(v);
+  };
+  const volumeStorageOf = (v: Volume): Omit<Storage, 'base'> | undefined => {
     const ns = v.pod.workload.namespace;
     switch (v.type) {
       case 'hostPath':
