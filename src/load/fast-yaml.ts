@@ -123,38 +123,28 @@ class FastScalar {
   }
 }
 
-class FastMap {
-  declare kind: 'map';
+/** A block or flow map or sequence: FastMap and FastSeq differ only in their prototype's `kind`. */
+class FastCollection<T> {
+  declare kind: 'map' | 'seq';
   declare flow: boolean;
   declare loc: Loc | undefined;
-  items: YPair[];
+  items: T[];
   [SRC]: SrcFile;
   [SPAN]: number;
-  constructor(items: YPair[], src: SrcFile, sp: number) {
+  constructor(items: T[], src: SrcFile, sp: number) {
     this.items = items;
     this[SRC] = src;
     this[SPAN] = sp;
   }
   toJSON(): unknown {
-    return { kind: 'map', flow: this.flow, items: this.items, loc: this.loc };
+    return { kind: this.kind, flow: this.flow, items: this.items, loc: this.loc };
   }
 }
-
-class FastSeq {
+class FastMap extends FastCollection<YPair> {
+  declare kind: 'map';
+}
+class FastSeq extends FastCollection<YNode> {
   declare kind: 'seq';
-  declare flow: boolean;
-  declare loc: Loc | undefined;
-  items: YNode[];
-  [SRC]: SrcFile;
-  [SPAN]: number;
-  constructor(items: YNode[], src: SrcFile, sp: number) {
-    this.items = items;
-    this[SRC] = src;
-    this[SPAN] = sp;
-  }
-  toJSON(): unknown {
-    return { kind: 'seq', flow: this.flow, items: this.items, loc: this.loc };
-  }
 }
 
 class FastPair {
