@@ -7,7 +7,7 @@ import type { Finding } from '../engine/finding.js';
 import { decode, parseSource } from '../load/source.js';
 import { locSpan } from '../load/fast-yaml.js';
 import { readRegularFile } from '../load/read.js';
-import type { Loc, YMap, YNode } from '../load/ynode.js';
+import type { Loc, YMap, YNode, YPair } from '../load/ynode.js';
 import { clone, get, isMap, isSeq, str } from '../load/ynode.js';
 import type { RawScalar } from './tree.js';
 import type { Res } from './types.js';
@@ -319,34 +319,43 @@ function validate(n: YMap, at: Loc | undefined, display: string): void {
   if (!kind.endsWith('List') && !str(get(n, 'metadata', 'name'))) {
     throw new KError(`${display}: the ${kind} at line ${n.loc?.line ?? '?'} has no metadata.name; kustomize requires one.`, at);
   }
-  const nil = nilEntry(n, '');
+  const nil = nilEntry(n);
   if (nil !== undefined) throw new KError(`${display}: empty list item at ${nil} in the ${kind} at line ${n.loc?.line ?? '?'}; remove the stray '-'.`, at);
 }
 
 function dupKeys(n: YNode, display: string, at: Loc | undefined): void {
   if (n.kind === 'map') {
-    const seen = new Map<string, number>();
-    for (const p of n.items) {
-      const prev = seen.get(p.key);
-      if (prev !== undefined) {
-        throw new KError(`${display}: mapping key "${p.key}" already defined at line ${prev} (again at line ${p.keyLoc?.line ?? '?'}); kustomize refuses duplicate keys in resources.`, at);
+    const its = n.items;
+    // Every resource of every overlay passes here: small maps are scanned without a Map, and
+    // no key's Loc is made unless it is reported.
+    const seen = its.length > 16 ? new Map<string, YPair>() : undefined;
+    for (let i = 0; i < its.length; i++) {
+      const p = its[i]!;
+      let prev: YPair | undefined;
+      if (seen) prev = seen.get(p.key);
+      else for (let j = 0; j < i && !prev; j++) if (its[j]!.key === p.key) prev = its[j];
+      if (prev) {
+        throw new KError(`${display}: mapping key "${p.key}" already defined at line ${prev.keyLoc?.line ?? 0} (again at line ${p.keyLoc?.line ?? '?'}); kustomize refuses duplicate keys in resources.`, at);
       }
-      seen.set(p.key, p.keyLoc?.line ?? 0);
+      seen?.set(p.key, p);
       dupKeys(p.value, display, at);
     }
   } else if (n.kind === 'seq') for (const it of n.items) dupKeys(it, display, at);
 }
 
-function nilEntry(n: YNode, path: string): string | undefined {
+/** The map keys down to the first null list item ("a/b"), or undefined when there is none. */
+function nilEntry(n: YNode, keys: string[] = []): string | undefined {
   if (n.kind === 'map') {
     for (const p of n.items) {
-      const r = nilEntry(p.value, `${path}${p.key}/`);
+      keys.push(p.key);
+      const r = nilEntry(p.value, keys);
+      keys.pop();
       if (r !== undefined) return r;
     }
   } else if (n.kind === 'seq') {
     for (const it of n.items) {
-      if (it.kind === 'scalar' && it.value === null) return path.replace(/\/$/, '');
-      const r = nilEntry(it, path);
+      if (it.kind === 'scalar' && it.value === null) return keys.join('/');
+      const r = nilEntry(it, keys);
       if (r !== undefined) return r;
     }
   }

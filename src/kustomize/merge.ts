@@ -145,9 +145,17 @@ function visitList(sources: [N, N], associative: boolean): N {
 }
 
 function fieldNames(sources: N[]): string[] {
-  const set = new Set<string>();
-  for (const s of sources) if (isMap(s)) for (const p of s.items) set.add(p.key);
-  return [...set].sort();
+  let n = 0;
+  for (const s of sources) if (isMap(s)) n += s.items.length;
+  if (n > 32) {
+    const set = new Set<string>();
+    for (const s of sources) if (isMap(s)) for (const p of s.items) set.add(p.key);
+    return [...set].sort();
+  }
+  // Every map of every patched resource passes here: small ones without a Set.
+  const keys: string[] = [];
+  for (const s of sources) if (isMap(s)) for (const p of s.items) if (!keys.includes(p.key)) keys.push(p.key);
+  return keys.length > 1 ? keys.sort() : keys;
 }
 
 function walkMap(sources: [N, N], schema: Schema, path: string[]): N {
