@@ -124,6 +124,45 @@ describe('app-template fixes in the values shape', () => {
     }
   });
 
+  it('withholds command-word fixes on a command line from defaultContainerOptions (every container of the controller runs it)', () => {
+    const release = (where: 'defaults' | 'own') => `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata: {name: lidarr, namespace: media}
+spec:
+  chart: {spec: {chart: app-template, version: 4.1.1, sourceRef: {kind: HelmRepository, name: bjw-s}}}
+  values:
+    controllers:
+      lidarr:
+${where === 'defaults' ? '        defaultContainerOptions:\n          args: [mount, "music:", /mnt/remote/music]\n' : ''}        containers:
+          app:
+            image: {repository: ghcr.io/home-operations/lidarr, tag: 2.8.2}
+            args: [--nobrowser]
+          rclone:
+            image: {repository: rclone/rclone, tag: 1.68.2}
+            securityContext: {privileged: true}
+${where === 'own' ? '            args: [mount, "music:", /mnt/remote/music]\n' : ''}    persistence:
+      remote:
+        type: emptyDir
+        medium: Memory
+        advancedMounts:
+          lidarr:
+            rclone: [{path: /mnt/remote, mountPropagation: Bidirectional}]
+            app: [{path: /mnt/remote, mountPropagation: HostToContainer}]
+`;
+    const allowOther = (where: 'defaults' | 'own') => {
+      const text = release(where);
+      const r = lintFiles(['/v/hr.yaml'], { cwd: '/v', config: defaultConfig(), rules: RULES, readFile: () => new TextEncoder().encode(text) });
+      return r.findings.filter((f) => f.ruleId === 'fuse-allow-other');
+    };
+    const inherited = allowOther('defaults');
+    expect(inherited).toHaveLength(1);
+    expect(inherited[0]!.message).toContain('--allow-other');
+    expect(inherited[0]!.fix).toBeUndefined();
+    expect(inherited[0]!.suggestions).toBeUndefined();
+    // Written in the container itself, the same command line gets the fix.
+    expect(allowOther('own').map((f) => f.fix?.description)).toEqual(['add --allow-other to the rclone mount of /mnt/remote/music in "rclone"']);
+  });
+
   it('withholds a propagation fix on a mount entry that several containers share (the finding still says what to do)', () => {
     const r = lintDir(path.join(DIR, 'mount-scopes'), []);
     const shared = r.findings.filter((f) => (f.ruleId === 'consumer-host-to-container' || f.ruleId === 'mounter-bidirectional') && f.loc.line === 37);

@@ -13,6 +13,10 @@ import { parseAllDocuments } from 'yaml';
 import { describe, expect, it, vi } from 'vitest';
 import { expectSane, FS_FAULTS, runCli, tmpDir, useCli, ROOT, type CliRun } from './support/cli.js';
 import { POD } from './support/manifests.js';
+import { runFix } from '../src/cli/fix-command.js';
+import { defaultConfig } from '../src/engine/config.js';
+import { defineRule } from '../src/engine/rule.js';
+import { get } from '../src/load/ynode.js';
 
 useCli();
 vi.setConfig({ testTimeout: 120_000 });
@@ -136,20 +140,35 @@ describe('a file changed on disk between read and write', () => {
 
 describe('a fix whose result would not parse', () => {
   it('is not applied, the file is untouched, and the message says why', async () => {
-    // unknown-field renames mountPropogation -> mountPropagation while mounter-bidirectional
-    // adds mountPropagation to the same map: together, a duplicate key. The fixer refuses.
+    // No rule of ours writes broken YAML, so a test rule does: its fix replaces the Pod's
+    // name with `[unclosed`. Through runFix, the --fix path of the CLI, with writing on.
+    const s = setup();
+    const breaks = defineRule({
+      id: 'breaks-yaml', severity: 'error', fix: 'fix', scope: 'pod', summary: 'test rule',
+      checkPod(pod, ctx) {
+        const name = get(pod.workload.resource.node, 'metadata', 'name');
+        ctx.report({ at: name, message: 'break it', fix: { description: 'break the name', edits: [{ op: 'replaceText', loc: name!.loc!, text: '[unclosed' }] } });
+      },
+    });
+    const out: string[] = [];
+    const io = { cwd: s.dir, stdout: (t: string) => out.push(t), stderr: (t: string) => out.push(t), stdin: () => '', env: {}, isTTY: false };
+    const r = await runFix([s.file], { cwd: s.dir, config: defaultConfig(), rules: [breaks] }, { write: true, suggestions: false, io });
+    expect(fs.readFileSync(s.file)).toEqual(s.before);
+    expect(r.writeFailures).toBe(0);
+    expect(r.note).toContain('pod.yaml: fix "break the name" (breaks-yaml) not applied: the file would no longer be valid YAML.');
+    expect(r.result.findings.map((f) => f.ruleId)).toEqual(['breaks-yaml']);
+    expect(temps(s.dir)).toEqual([]);
+  });
+  it('fixes that clash on one key (a rename and an add of mountPropagation) wait a pass: what is written parses, without a duplicate key', async () => {
     const s = setup(fs.readFileSync(path.join(ROOT, 'fixtures/unknown-field/bad.yaml')), 'bad.yaml');
     const r = await fix(s);
     expectSane(r, [1]);
     const after = fs.readFileSync(s.file, 'utf8');
-    if (after === s.before.toString('utf8')) {
-      expect(notes(r).some((l) => /not applied: the file would no longer be valid YAML/.test(l))).toBe(true);
-    } else {
-      // If the fixer learns to apply the fixes one by one, what it writes must still parse,
-      // without a duplicate key.
-      expect(parsesCleanly(after)).toBe(true);
-      expect(parseAllDocuments(after, { uniqueKeys: true }).every((d) => d.errors.length === 0)).toBe(true);
-    }
+    expect(after).not.toBe(s.before.toString('utf8'));
+    expect(after).toContain('mountPropagation');
+    expect(after).not.toContain('mountPropogation');
+    expect(parsesCleanly(after)).toBe(true);
+    expect(parseAllDocuments(after, { uniqueKeys: true }).every((d) => d.errors.length === 0)).toBe(true);
     expect(temps(s.dir)).toEqual([]);
   });
   it('a file that already has a YAML error in another document is not written', async () => {

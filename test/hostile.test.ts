@@ -857,15 +857,13 @@ describe('fast-check: the loader never throws, and every position is inside the 
     fc.assert(fc.property(yamlish, (s) => expectLocsInside(parseSource('f.yaml', s), s)), { numRuns: 600 });
   });
   const corpus = realManifests();
-  it('mutated real manifests (/work/shared/corpus/real): the loader', () => {
-    if (!corpus.length) return;
+  it.skipIf(!corpus.length)('mutated real manifests (/work/shared/corpus/real): the loader', () => {
     fc.assert(fc.property(fc.constantFrom(...corpus), fc.array(mutation, { minLength: 1, maxLength: 6 }), (m, ms) => {
       const t = mutate(m.text, ms);
       expectLocsInside(parseSource('f.yaml', t), t);
     }), { numRuns: 300 });
   });
-  it('mutated real manifests: the fast path (load/fast-yaml.ts) reads exactly what the yaml package reads', () => {
-    if (!corpus.length) return;
+  it.skipIf(!corpus.length)('mutated real manifests: the fast path (load/fast-yaml.ts) reads exactly what the yaml package reads', () => {
     const shape = (n: YNode | undefined): unknown => {
       if (!n) return null;
       const l = n.loc && [n.loc.start, n.loc.end, n.loc.line, n.loc.col, n.loc.endLine, n.loc.endCol];
@@ -882,8 +880,7 @@ describe('fast-check: the loader never throws, and every position is inside the 
       expect(view(parseSource('f.yaml', t))).toEqual(view(parseSource('f.yaml', t, { fast: false })));
     }), { numRuns: 400 });
   });
-  it('mutated real manifests: the whole pipeline (model, rules, suppressions)', () => {
-    if (!corpus.length) return;
+  it.skipIf(!corpus.length)('mutated real manifests: the whole pipeline (model, rules, suppressions)', () => {
     fc.assert(fc.property(fc.constantFrom(...corpus), fc.array(mutation, { minLength: 1, maxLength: 4 }), (m, ms) => {
       expectPipelineSafe(mutate(m.text, ms));
     }), { numRuns: 150 });

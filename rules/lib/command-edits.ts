@@ -4,6 +4,7 @@
 import type { Edit } from '../../src/engine/finding.js';
 import type { Loc, YNode, YSeq } from '../../src/load/ynode.js';
 import { get, isSeq } from '../../src/load/ynode.js';
+import { takesEdits } from '../../src/apptemplate/edits.js';
 import type { Cmd, Container, MountOp, Word } from '../../src/model/types.js';
 import { isExact } from '../../src/model/shell/index.js';
 
@@ -51,7 +52,7 @@ function point(loc: Loc, at: 'start' | 'end'): Loc {
 
 /** Insert one argument (a single word, such as `--allow-other`) right after word `w`. */
 export function insertArgAfter(c: Container, w: Word | undefined, arg: string): Edit[] | undefined {
-  if (!w) return undefined;
+  if (!w || !takesEdits(w.node)) return undefined; // app-template: a command line from defaultContainerOptions
   const item = wholeItem(c, w);
   if (item) return [{ op: 'insertItem', seq: item.seq, value: arg, index: item.index + 1 }];
   const text = inScalar(w, ` ${arg}`);
@@ -64,6 +65,7 @@ export function insertArgAfter(c: Container, w: Word | undefined, arg: string): 
  * existing `-o a,b` value, or (in a script) a new `-o allow_other` after the target.
  */
 export function addFuseOption(c: Container, op: MountOp, rcloneFlag: string, option: string): Edit[] | undefined {
+  if (op.cmd.words.some((w) => !takesEdits(w.node))) return undefined;
   if (op.tool === 'rclone') return insertArgAfter(c, op.targetWord, rcloneFlag);
   const o = op.flags.find((f) => f.name === '-o' && f.valueWord);
   if (o?.valueWord) {
@@ -79,6 +81,7 @@ export function addFuseOption(c: Container, op: MountOp, rcloneFlag: string, opt
 
 /** Replace a whole simple command inside a script (all its words must have exact spans). */
 export function replaceCommand(cmd: Cmd, text: string): Edit[] | undefined {
+  if (cmd.words.some((w) => !takesEdits(w.node))) return undefined;
   const first = cmd.words[0]?.loc;
   const last = cmd.words[cmd.words.length - 1]?.loc;
   if (!first || !last || cmd.words.some((w) => !isExact(w)) || first.file !== last.file) return undefined;

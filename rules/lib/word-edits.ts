@@ -5,6 +5,7 @@ import type { Edit } from '../../src/engine/finding.js';
 import type { Loc, YScalar, YSeq } from '../../src/load/ynode.js';
 import { str } from '../../src/load/ynode.js';
 import type { Container, Flag, Word } from '../../src/model/types.js';
+import { takesEdits } from '../../src/apptemplate/edits.js';
 
 function sameSpan(a: Loc | undefined, b: Loc | undefined): boolean {
   return !!a && !!b && a.file === b.file && a.start === b.start && a.end === b.end;
@@ -23,6 +24,7 @@ export function exactLoc(w: Word): Loc | undefined {
 
 /** Replace a word's text. */
 export function replaceWord(w: Word, text: string): Edit | undefined {
+  if (!takesEdits(w.node)) return undefined; // app-template: a command line from defaultContainerOptions
   const item = wholeItem(w);
   if (item) return { op: 'setScalar', node: item, value: text };
   const loc = exactLoc(w);
@@ -49,6 +51,7 @@ function seqHolding(c: Container, node: YScalar): { seq: YSeq; index: number } |
 
 /** Add a word right after `anchor`: a new item after its item, or text after it in a script. */
 export function insertWordAfter(c: Container, anchor: Word, text: string): Edit | undefined {
+  if (!takesEdits(anchor.node)) return undefined;
   const item = wholeItem(anchor);
   if (item) {
     const at = seqHolding(c, item);

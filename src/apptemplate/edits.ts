@@ -47,6 +47,12 @@ export function chartVolume(v: Volume): ChartVolume | undefined { return volumes
 export function isAdvancedEntry(m: VolumeMount): boolean { return advancedEntries.has(m.node); }
 /** Whether a fix may edit this mount's own node (false for a mount entry several containers share, or a default mount). */
 export function mountTakesEdits(m: VolumeMount): boolean { return !readOnly.has(m.node); }
+/**
+ * Whether a fix may edit this node: false for a mount entry several containers share, a
+ * default mount, and a command or args list (and its items) that a container takes from its
+ * controller's defaultContainerOptions, which every container of the controller runs.
+ */
+export function takesEdits(n: YNode | undefined): boolean { return !n || !readOnly.has(n); }
 
 const inherited = new WeakMap<Container, ReadonlySet<string>>();
 /** The container keys whose effective value comes from the controller's defaultContainerOptions. */

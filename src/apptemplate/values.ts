@@ -526,6 +526,12 @@ function buildContainer(
     if (e && e.value !== pairOf(own, key)?.value) inherited.add(key);
   }
   setInherited(c, inherited);
+  // A command line from defaultContainerOptions is every container's: no fix edits its words.
+  for (const seq of [inherited.has('command') ? c.commandNode : undefined, inherited.has('args') ? c.argsNode : undefined]) {
+    if (!seq) continue;
+    markReadOnly(seq);
+    for (const it of seq.items) markReadOnly(it);
+  }
   const view = containerView(c, own, eff, p, sort);
   c.node = view.node;
   c.volumeMountsNode = view.volumeMounts;

@@ -88,12 +88,28 @@ export function buildGraph(model: Model, findings: Finding[]): Graph {
     return n.id;
   };
   const ctrNode = (c: Container) => node(`c:${c.pod.workload.id}/${c.sort}/${c.name}`, 'container', ctrLabel(c), c.pod.workload.namespace ?? '');
-  const edge = (e: Omit<GraphEdge, 'rules'>) => edges.push({ ...e, rules: [] });
+  // One edge per (flow, from, to, label): the same Service or PV name in k files is one node,
+  // and without this its k readers made k² parallel edges. A repeat adds its places.
+  const edgeByKey = new Map<string, GraphEdge>();
+  const edge = (e: Omit<GraphEdge, 'rules'>) => {
+    const key = `${e.flow}\u0000${e.from}\u0000${e.to}\u0000${e.label}\u0000${e.cut}`;
+    const seen = edgeByKey.get(key);
+    if (!seen) {
+      const made: GraphEdge = { ...e, rules: [] };
+      edges.push(made);
+      edgeByKey.set(key, made);
+      return;
+    }
+    for (const a of e.anchors) if (!seen.anchors.includes(a)) seen.anchors.push(a);
+    for (const a of e.via) if (!seen.via.includes(a)) seen.via.push(a);
+  };
 
   const ordered = [...model.workloads].sort((a, b) => (a.namespace ?? '').localeCompare(b.namespace ?? ''));
+  const sitesOf = new Map<Workload, MountSite[]>();
+  for (const site of t.sites) pushTo(sitesOf, site.container.pod.workload, site);
   for (const w of ordered) {
     const ns = w.namespace ?? '';
-    for (const site of t.sites.filter((s) => s.container.pod.workload === w)) addSite(t, site, ns);
+    for (const site of sitesOf.get(w) ?? []) addSite(t, site, ns);
     for (const exp of t.exportsOf(w.pod)) addExport(t, exp, ns);
   }
 

@@ -5,6 +5,7 @@ import type { Edit } from '../engine/finding.js';
 import type { Loc, YSeq } from '../load/ynode.js';
 import type { Container, Word } from '../model/types.js';
 import { isExact } from '../model/shell/index.js';
+import { takesEdits } from '../apptemplate/edits.js';
 
 /** Shell-quote a word when it needs it. */
 export function shellWord(s: string): string {
@@ -22,6 +23,7 @@ function itemOf(c: Container, w: Word): { seq: YSeq; index: number } | undefined
 }
 
 export function replaceWord(c: Container, w: Word, text: string): Edit[] | undefined {
+  if (!takesEdits(w.node)) return undefined;
   const item = itemOf(c, w);
   if (item && w.node) return [{ op: 'setScalar', node: w.node, value: text }];
   if (w.loc && isExact(w)) return [{ op: 'replaceText', loc: w.loc, text: shellWord(text) }];
@@ -34,6 +36,7 @@ function endOf(loc: Loc): Loc {
 
 /** Add `words` right after `w` (as new `args` items, or inside the script). */
 export function insertAfter(c: Container, w: Word, words: string[]): Edit[] | undefined {
+  if (!takesEdits(w.node)) return undefined;
   const item = itemOf(c, w);
   if (item) return words.map((value) => ({ op: 'insertItem' as const, seq: item.seq, value, index: item.index + 1 }));
   if (w.loc && isExact(w)) return [{ op: 'replaceText', loc: endOf(w.loc), text: words.map((x) => ' ' + shellWord(x)).join('') }];
