@@ -1,6 +1,6 @@
 // kustomize field specs: which paths of which kinds a builtin transformer touches, and the
 // walker that visits (and optionally creates) those paths (api/filters/fieldspec).
-import type { Loc, YMap, YNode } from '../load/ynode.js';
+import type { Loc, YMap, YNode, YPair, YSeq } from '../load/ynode.js';
 import { get, isMap, isSeq, str } from '../load/ynode.js';
 import { field, isNull, map, scalar } from './tree.js';
 import type { Gvk } from './types.js';
@@ -56,40 +56,57 @@ export function fsMatchesGvk(fs: FieldSpec, g: Gvk): boolean {
 export function applyFieldSpec(res: YMap, fs: FieldSpec, set: Setter, createKind?: 'scalar' | 'map', createLoc?: Loc): void {
   if (!fsMatchesNode(fs, res)) return;
   let path = splitPaths.get(fs.path);
-  if (!path) splitPaths.set(fs.path, (path = splitPath(fs.path)));
-  walk(res, path, fs, set, createKind, createLoc, { node: res, replace: () => undefined });
+  if (!path) splitPaths.set(fs.path, (path = splitPath(fs.path).map(segmentOf)));
+  walk(res, path, 0, fs, set, createKind, createLoc, undefined, undefined, 0);
 }
 
-/** splitPath of each field spec path (a few hundred builtin ones, used for every resource). */
-const splitPaths = new Map<string, readonly string[]>();
+/** A field spec path segment: `containers[]` is the field `containers`, a list to go through. */
+interface Segment {
+  seg: string;
+  name: string;
+  isSeq: boolean;
+}
+function segmentOf(seg: string): Segment {
+  const isSeq = seg.endsWith('[]');
+  return { seg, name: isSeq ? seg.slice(0, -2) : seg, isSeq };
+}
 
-function walk(obj: YNode, path: readonly string[], fs: FieldSpec, set: Setter, createKind: 'scalar' | 'map' | undefined, loc: Loc | undefined, slot: Slot): void {
-  if (path.length === 0) {
-    set(slot);
+/** The parsed segments of each field spec path (a few hundred builtin ones, used for every resource). */
+const splitPaths = new Map<string, readonly Segment[]>();
+
+/**
+ * Walks path[at..] below `obj`, which sits in `pair` (as its value) or in `seq` (at `index`),
+ * or is the resource itself. The Slot is made only where the path ends (every resource of
+ * every overlay passes here for every builtin field spec).
+ */
+function walk(
+  obj: YNode, path: readonly Segment[], at: number, fs: FieldSpec, set: Setter, createKind: 'scalar' | 'map' | undefined, loc: Loc | undefined,
+  pair: YPair | undefined, seq: YSeq | undefined, index: number,
+): void {
+  if (at === path.length) {
+    set({ node: obj, replace: pair ? (n) => (pair.value = n) : seq ? (n) => (seq.items[index] = n) : () => undefined });
     return;
   }
   if (isNull(obj)) return;
   if (isSeq(obj)) {
-    obj.items.forEach((it, i) => walk(it, path, fs, set, createKind, loc, { node: it, replace: (n) => (obj.items[i] = n) }));
+    for (let i = 0; i < obj.items.length; i++) walk(obj.items[i]!, path, at, fs, set, createKind, loc, undefined, obj, i);
     return;
   }
-  if (!isMap(obj)) throw new KError(`considering field '${fs.path}': expected a sequence or a mapping at '${path[0]}'`);
-  const seg = path[0]!;
-  const isSeqSeg = seg.endsWith('[]');
-  const name = isSeqSeg ? seg.slice(0, -2) : seg;
+  const { seg, name, isSeq: isSeqSeg } = path[at]!;
+  if (!isMap(obj)) throw new KError(`considering field '${fs.path}': expected a sequence or a mapping at '${seg}'`);
   if (!name) throw new KError(`considering field '${fs.path}': cannot set or create an empty field name`);
   let p = field(obj, name);
   const create = !!fs.create && !!createKind && !isSeqSeg;
+  const last = at + 1 >= path.length;
   if (!p) {
     if (!create) return;
-    const n = path.length <= 1 && createKind === 'scalar' ? scalar('', loc) : map(loc);
+    const n = last && createKind === 'scalar' ? scalar('', loc) : map(loc);
     obj.items.push({ key: name, keyLoc: loc, value: n });
     p = obj.items[obj.items.length - 1]!;
   } else if (create && isNull(p.value)) {
-    p.value = path.length <= 1 && createKind === 'scalar' ? scalar('', loc) : map(loc);
+    p.value = last && createKind === 'scalar' ? scalar('', loc) : map(loc);
   }
-  const pair = p;
-  walk(pair.value, path.slice(1), fs, set, createKind, loc, { node: pair.value, replace: (n) => (pair.value = n) });
+  walk(p.value, path, at + 1, fs, set, createKind, loc, p, undefined, 0);
 }
 
 // ---- kustomize's default field specs (api/internal/konfig/builtinpluginconsts) -------------

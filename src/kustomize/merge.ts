@@ -152,10 +152,17 @@ function fieldNames(sources: N[]): string[] {
     for (const s of sources) if (isMap(s)) for (const p of s.items) set.add(p.key);
     return [...set].sort();
   }
-  // Every map of every patched resource passes here: small ones without a Set.
+  // Every map of every patched resource passes here: small ones without a Set, sorted in
+  // place by insertion (Array.prototype.sort allocates a work array on every call).
   const keys: string[] = [];
   for (const s of sources) if (isMap(s)) for (const p of s.items) if (!keys.includes(p.key)) keys.push(p.key);
-  return keys.length > 1 ? keys.sort() : keys;
+  for (let i = 1; i < keys.length; i++) {
+    const k = keys[i]!;
+    let j = i - 1;
+    for (; j >= 0 && keys[j]! > k; j--) keys[j + 1] = keys[j]!;
+    keys[j + 1] = k;
+  }
+  return keys;
 }
 
 function walkMap(sources: [N, N], schema: Schema, path: string[]): N {
@@ -166,7 +173,10 @@ function walkMap(sources: [N, N], schema: Schema, path: string[]): N {
   for (const key of fieldNames(sources)) {
     const destField = field(sources[0], key);
     const originField = field(sources[1], key);
-    const val = walk([destField?.value, originField?.value], fieldSchema(schema, key), [...path, key]);
+    // One path stack for the whole walk (it is only read into an error message).
+    path.push(key);
+    const val = walk([destField?.value, originField?.value], fieldSchema(schema, key), path);
+    path.pop();
     fieldSetter(dest, key, val, originField?.keyLoc ?? destField?.keyLoc);
   }
   return dest;
