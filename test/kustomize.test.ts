@@ -183,3 +183,25 @@ describe('printer details (go-yaml v2 as kustomize uses it)', () => {
     expect(kustomizeHash(cm)).toBe('4h2mbtbbt6');
   });
 });
+
+describe('the roots of one run', () => {
+  it('read each file of a shared base once, and render every overlay from it', async () => {
+    const { lintKustomizations } = await import('../src/kustomize/lint-roots.js');
+    const { defaultConfig } = await import('../src/engine/config.js');
+    const base = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\ndata: {a: b}\n';
+    const files: Record<string, string> = {
+      '/r/base/kustomization.yaml': 'resources: [cm.yaml]\n',
+      '/r/base/cm.yaml': base,
+    };
+    for (const o of ['a', 'b', 'c']) files[`/r/${o}/kustomization.yaml`] = `namePrefix: ${o}-\nresources: [../base]\n`;
+    const reads = new Map<string, number>();
+    const readFile = (abs: string) => {
+      reads.set(abs, (reads.get(abs) ?? 0) + 1);
+      return abs in files ? new TextEncoder().encode(files[abs]) : undefined;
+    };
+    const r = lintKustomizations(['/r/a', '/r/b', '/r/c'], { cwd: '/r', config: defaultConfig(), readFile, displayPath: (p) => path.relative('/r', p) });
+    expect(r.docs.map((d) => str(get(d.node, 'metadata', 'name')))).toEqual(['a-cm', 'b-cm', 'c-cm']);
+    expect(reads.get('/r/base/cm.yaml')).toBe(1);
+    expect(reads.get('/r/base/kustomization.yaml')).toBe(1);
+  });
+});

@@ -20,10 +20,19 @@ export function lintKustomizations(dirs: string[], opts: {
 }): KustomizeLintResult {
   const out: KustomizeLintResult = { docs: [], findings: [], files: [] };
   const files = new Set<string>();
-  const roots = findRoots(dirs.map((d) => path.resolve(d)), opts.readFile);
+  // Every overlay of a base reads the base's files: each is read once per run (a read that
+  // throws is not kept, and throws again).
+  const read = new Map<string, Uint8Array | undefined>();
+  const readFile = (abs: string): Uint8Array | undefined => {
+    if (read.has(abs)) return read.get(abs);
+    const b = opts.readFile(abs);
+    read.set(abs, b);
+    return b;
+  };
+  const roots = findRoots(dirs.map((d) => path.resolve(d)), readFile);
   for (const root of roots) {
     const rootName = opts.displayPath(root) || '.';
-    const ro = { loadRestrictor: opts.config.kustomize.loadRestrictor, readFile: opts.readFile, displayPath: opts.displayPath };
+    const ro = { loadRestrictor: opts.config.kustomize.loadRestrictor, readFile, displayPath: opts.displayPath };
     let r;
     if (opts.config.kustomize.mode === 'kubectl') {
       // kubectl renders; the in-process render still tells which files the root reads.

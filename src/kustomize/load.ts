@@ -149,9 +149,13 @@ function within(dir: string, root: string): boolean {
   return dir.startsWith(root.endsWith(nodePath.sep) ? root : root + nodePath.sep);
 }
 
+/** Each file's bytes decoded once (a run reads a base's file once: lint-roots.ts). */
+const decoded = new WeakMap<Uint8Array, ReturnType<typeof decode>>();
+
 /** Text of a file, or a kustomize-error at `at` when it is binary or not UTF-8. */
 export function textOf(ctx: Ctx, abs: string, bytes: Uint8Array, at: Loc | undefined): string {
-  const d = decode(ctx.display(abs), bytes);
+  let d = decoded.get(bytes);
+  if (!d) decoded.set(bytes, (d = decode(ctx.display(abs), bytes)));
   if ('finding' in d) throw new KError(`${ctx.display(abs)} cannot be read as YAML: ${d.finding.message}`, at);
   ctx.texts.set(abs, d.text);
   return d.text;
