@@ -3,7 +3,7 @@ import type { Edit, Fix } from '../src/engine/finding.js';
 import type { Flag } from '../src/model/types.js';
 import { get, isMap, isSeq, str } from '../src/load/ynode.js';
 import { describeClient, rcloneNfsServersOf, servicePortFor, topology, type NfsClient } from '../src/topology/index.js';
-import { insertAfter, replaceWord } from '../src/topology/word-edits.js';
+import { insertAfter, replaceWord } from './lib/command-edits.js';
 
 const V4 = /^(nfs)?vers=4/;
 const v3 = (o: string) => (V4.test(o) ? o.replace(/=4[.\d]*$/, '=3') : o);

@@ -3,7 +3,7 @@ import type { Edit, Fix } from '../src/engine/finding.js';
 import { isUnder, normalizePath } from '../src/model/build.js';
 import { describeClient, rcloneNfsServersOf, sourceWord, topology, type NfsClient } from '../src/topology/index.js';
 import { atLeast, rcloneRelease } from '../src/topology/rclone.js';
-import { replaceWord } from '../src/topology/word-edits.js';
+import { replaceWord } from './lib/command-edits.js';
 
 function setPath(c: NfsClient, path: string): Fix | undefined {
   let edits: Edit[] | undefined;

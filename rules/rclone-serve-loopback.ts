@@ -4,7 +4,7 @@ import type { Container, Listener, Pod, Service, Word } from '../src/model/types
 import type { Loc, YNode } from '../src/load/ynode.js';
 import { describeContainer } from '../src/model/query.js';
 import { describeClient, topology, type Topology } from '../src/topology/index.js';
-import { insertAfter, replaceWord } from '../src/topology/word-edits.js';
+import { insertAfter, replaceWord } from './lib/command-edits.js';
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|::1|\[::1\])$/i;
 

@@ -6,7 +6,7 @@ import { describeContainer } from '../src/model/query.js';
 import {
   addressOf, describeSocket, hostsOverlap, listenerAnchor, podSockets, runConcurrently, servicesTargeting, type Socket,
 } from '../src/model/listeners.js';
-import { insertWordAfter, setFlagValue } from './lib/word-edits.js';
+import { insertAfter, setFlagValue } from './lib/command-edits.js';
 
 const FIRST_FREE = 5572;
 
@@ -21,15 +21,14 @@ function moveEdits(s: Socket, port: number): Edit[] | undefined {
   const l = s.listener;
   if (!l || l.kind === 'containerPort') return undefined;
   const value = addressOf(newHost(s), port);
-  let edit: Edit | undefined;
-  if (l.flag) edit = setFlagValue(l.flag, value);
+  let edits: Edit[] | undefined;
+  if (l.flag) edits = setFlagValue(s.container, l.flag, value);
   else {
     const anchor = listenerAnchor(l);
     const flag = l.kind === 'serve' ? '--addr' : '--rc-addr';
-    edit = anchor && insertWordAfter(s.container, anchor, `${flag}=${value}`);
+    edits = anchor && insertAfter(s.container, anchor, [`${flag}=${value}`]);
   }
-  if (!edit) return undefined;
-  const edits = [edit];
+  if (!edits) return undefined;
   if (s.declared) edits.push({ op: 'setScalar', node: s.declared, value: port });
   return edits;
 }

@@ -1,11 +1,15 @@
-// Fixes that rewrite a container's command line: add a flag after a word, replace a command.
-// A word is either a whole item of a command/args array (rewritten as array items) or a
-// word inside an `sh -c` script with an exact span (rewritten as text).
+// Fixes that rewrite a container's command line: replace a word or a flag's value, add words
+// or shell text after a word, replace a whole command. A word is either a whole item of a
+// command/args array or of a hook's exec command (rewritten as array items), or a word
+// inside an `sh -c` script with an exact span (rewritten as text: shell-quoted where a new
+// word needs it, then escaped for the YAML scalar that holds the script). A word whose
+// place is not known exactly, or that a fix may not touch (an app-template command line from
+// defaultContainerOptions), gets no edit. The one module for these edits.
 import type { Edit } from '../../src/engine/finding.js';
 import type { Loc, YNode, YSeq } from '../../src/load/ynode.js';
 import { get, isSeq } from '../../src/load/ynode.js';
 import { takesEdits } from '../../src/apptemplate/edits.js';
-import type { Cmd, Container, MountOp, Word } from '../../src/model/types.js';
+import type { Cmd, Container, Flag, MountOp, Word } from '../../src/model/types.js';
 import { isExact } from '../../src/model/shell/index.js';
 
 /** The array (command, args, or a hook's exec command) that holds `node` as one item, and its index. */
@@ -50,14 +54,49 @@ function point(loc: Loc, at: 'start' | 'end'): Loc {
     : { ...loc, end: loc.start, endLine: loc.line, endCol: loc.col };
 }
 
-/** Insert one argument (a single word, such as `--allow-other`) right after word `w`. */
+/** Shell-quote a word when it needs it. */
+export function shellWord(s: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * Insert `arg` right after word `w`: one array item, or in a script the shell text as given
+ * (a single word such as `--allow-other`, or several: `/a /b`).
+ */
 export function insertArgAfter(c: Container, w: Word | undefined, arg: string): Edit[] | undefined {
-  if (!w || !takesEdits(w.node)) return undefined; // app-template: a command line from defaultContainerOptions
+  if (!w || !takesEdits(w.node)) return undefined;
   const item = wholeItem(c, w);
   if (item) return [{ op: 'insertItem', seq: item.seq, value: arg, index: item.index + 1 }];
   const text = inScalar(w, ` ${arg}`);
   if (w.loc && isExact(w) && text !== undefined) return [{ op: 'replaceText', loc: point(w.loc, 'end'), text }];
   return undefined;
+}
+
+/** Add `words` right after `w`: one array item each, or shell-quoted words in a script. */
+export function insertAfter(c: Container, w: Word, words: string[]): Edit[] | undefined {
+  if (!takesEdits(w.node)) return undefined;
+  const item = wholeItem(c, w);
+  // Each at the index after the word: the fixer places edits at one index in their order.
+  if (item) return words.map((value) => ({ op: 'insertItem' as const, seq: item.seq, value, index: item.index + 1 }));
+  return insertArgAfter(c, w, words.map(shellWord).join(' '));
+}
+
+/** Replace a word: the array item, or its exact characters in a script (shell-quoted as needed). */
+export function replaceWord(c: Container, w: Word, text: string): Edit[] | undefined {
+  if (!takesEdits(w.node)) return undefined;
+  if (wholeItem(c, w) && w.node) return [{ op: 'setScalar', node: w.node, value: text }];
+  const t = inScalar(w, shellWord(text));
+  if (w.loc && isExact(w) && t !== undefined) return [{ op: 'replaceText', loc: w.loc, text: t }];
+  return undefined;
+}
+
+/** Rewrite a flag's value (`--rc-addr=:5572`, `--rc-addr :5572`). */
+export function setFlagValue(c: Container, flag: Flag, value: string): Edit[] | undefined {
+  if (flag.valueWord) return replaceWord(c, flag.valueWord, value);
+  const t = flag.word.text;
+  const eq = t.indexOf('=');
+  if (eq < 0) return undefined;
+  return replaceWord(c, flag.word, t.slice(0, eq + 1) + value);
 }
 
 /**
