@@ -9,8 +9,8 @@ import { applyTextEdits, type TextEdit } from '../src/fix/text-edit.js';
 import { insertAfter, replaceWord } from '../rules/lib/command-edits.js';
 import type { Container, Word } from '../src/model/types.js';
 
-/** A Pod whose one container runs `script` through `sh -c`, the script written as `scalar`. */
-function pod(scalar: string): string {
+/** A Pod whose one container has the command line `line` (`command: [...]` or `args: [...]`). */
+function podWith(line: string): string {
   return `apiVersion: v1
 kind: Pod
 metadata: {name: p}
@@ -18,9 +18,12 @@ spec:
   containers:
     - name: c
       image: rclone/rclone:1.68.2
-      command: [sh, -c, ${scalar}]
+      ${line}
 `;
 }
+
+/** A Pod whose one container runs a script through `sh -c`, the script written as `scalar`. */
+const pod = (scalar: string) => podWith(`command: [sh, -c, ${scalar}]`);
 
 function run(text: string, edit: (c: Container, word: (t: string) => Word) => ReturnType<typeof replaceWord>): { text: string; script: string } {
   const r = lintText(text, 'p.yaml');
@@ -48,16 +51,7 @@ describe('command-line word edits', () => {
   it('add words after a word of a plain script, and after a whole array item', () => {
     expect(run(pod('rclone mount r:b /mnt/x'), (c, w) => insertAfter(c, w('/mnt/x'), ['--allow-other', '--cache-dir', '/a b'])).script)
       .toBe(`rclone mount r:b /mnt/x --allow-other --cache-dir '/a b'`);
-    const items = `apiVersion: v1
-kind: Pod
-metadata: {name: p}
-spec:
-  containers:
-    - name: c
-      image: rclone/rclone:1.68.2
-      args: [mount, "r:", /mnt/x]
-`;
-    const r = lintText(items, 'p.yaml');
+    const r = lintText(podWith('args: [mount, "r:", /mnt/x]'), 'p.yaml');
     const c = r.model.workloads[0]!.pod.containers[0]!;
     const target = c.run.cmds[0]!.words.find((w) => w.text === '/mnt/x')!;
     expect(insertAfter(c, target, ['--allow-other', '--vfs-cache-mode', 'full'])!.map((e) => e.op === 'insertItem' && [e.value, e.index])).toEqual([
