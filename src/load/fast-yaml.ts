@@ -105,18 +105,25 @@ function protoValue(proto: object, key: string, value: unknown): void {
   Object.defineProperty(proto, key, { value, writable: true, enumerable: false, configurable: true });
 }
 
-class FastScalar {
+/** What every fast node and pair holds besides its value: its file and its span. */
+class Spanned {
+  [SRC]: SrcFile;
+  [SPAN]: number;
+  constructor(src: SrcFile, sp: number) {
+    this[SRC] = src;
+    this[SPAN] = sp;
+  }
+}
+
+class FastScalar extends Spanned {
   declare kind: 'scalar';
   declare loc: Loc | undefined;
   value: Scalar;
   style: Style;
-  [SRC]: SrcFile;
-  [SPAN]: number;
   constructor(value: Scalar, style: Style, src: SrcFile, sp: number) {
+    super(src, sp);
     this.value = value;
     this.style = style;
-    this[SRC] = src;
-    this[SPAN] = sp;
   }
   toJSON(): unknown {
     return { kind: 'scalar', value: this.value, style: this.style, loc: this.loc };
@@ -124,17 +131,14 @@ class FastScalar {
 }
 
 /** A block or flow map or sequence: FastMap and FastSeq differ only in their prototype's `kind`. */
-class FastCollection<T> {
+class FastCollection<T> extends Spanned {
   declare kind: 'map' | 'seq';
   declare flow: boolean;
   declare loc: Loc | undefined;
   items: T[];
-  [SRC]: SrcFile;
-  [SPAN]: number;
   constructor(items: T[], src: SrcFile, sp: number) {
+    super(src, sp);
     this.items = items;
-    this[SRC] = src;
-    this[SPAN] = sp;
   }
   toJSON(): unknown {
     return { kind: this.kind, flow: this.flow, items: this.items, loc: this.loc };
@@ -147,17 +151,14 @@ class FastSeq extends FastCollection<YNode> {
   declare kind: 'seq';
 }
 
-class FastPair {
+class FastPair extends Spanned {
   declare keyLoc: Loc | undefined;
   key: string;
   value: YNode;
-  [SRC]: SrcFile;
-  [SPAN]: number;
   constructor(key: string, value: YNode, src: SrcFile, sp: number) {
+    super(src, sp);
     this.key = key;
     this.value = value;
-    this[SRC] = src;
-    this[SPAN] = sp;
   }
   toJSON(): unknown {
     return { key: this.key, value: this.value, keyLoc: this.keyLoc };
