@@ -1,7 +1,7 @@
 // Fixes several rules share.
 import type { Fix } from '../../src/engine/finding.js';
 import type { VolumeMount } from '../../src/model/types.js';
-import { inheritsKey, mountTakesEdits } from '../../src/apptemplate/edits.js';
+import { inheritsKey, takesEdits } from '../../src/apptemplate/edits.js';
 
 /**
  * Set the mount's propagation; undefined when its entry takes no edits (an app-template mount
@@ -9,7 +9,7 @@ import { inheritsKey, mountTakesEdits } from '../../src/apptemplate/edits.js';
  * other containers too, so the finding says to split it into advancedMounts instead).
  */
 export function setPropagation(m: VolumeMount, value: 'Bidirectional' | 'HostToContainer' | 'None'): Fix | undefined {
-  if (!m.propagationNode && !mountTakesEdits(m)) return undefined;
+  if (!m.propagationNode && !takesEdits(m.node)) return undefined;
   return {
     description: `set mountPropagation: ${value} on volumeMount "${m.name}" (${m.mountPath}) of "${m.container.name}"`,
     edits: m.propagationNode
@@ -31,7 +31,7 @@ export function setPrivileged(c: import('../../src/model/types.js').Container): 
 
 /** Drop a needless Bidirectional: remove the field on a mkdir-only init container, else HostToContainer. */
 export function dropBidirectional(m: VolumeMount, remove: boolean): Fix | undefined {
-  if (!remove || !mountTakesEdits(m)) return setPropagation(m, 'HostToContainer');
+  if (!remove || !takesEdits(m.node)) return setPropagation(m, 'HostToContainer');
   return {
     description: `remove mountPropagation from volumeMount "${m.name}" (${m.mountPath}) of "${m.container.name}"`,
     edits: [{ op: 'removeKey', map: m.node, key: 'mountPropagation' }],

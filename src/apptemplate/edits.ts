@@ -38,15 +38,13 @@ export function setChartContainer(c: Container, v: ChartContainer): void { conta
 export function setChartVolume(x: Volume, v: ChartVolume): void { volumes.set(x, v); }
 /** A mount entry under `advancedMounts.<controller>.<container>` (not a globalMounts one). */
 export function markAdvanced(n: YNode): void { advancedEntries.add(n); }
-/** A modelled node that stands for text a fix must not edit (a shared or default mount). */
+/** A modelled node that stands for text a fix must not edit (see takesEdits). */
 export function markReadOnly(n: YNode): void { readOnly.add(n); }
 
 export function chartPod(p: Pod): ChartPod | undefined { return pods.get(p); }
 export function chartContainer(c: Container): ChartContainer | undefined { return containers.get(c); }
 export function chartVolume(v: Volume): ChartVolume | undefined { return volumes.get(v); }
 export function isAdvancedEntry(m: VolumeMount): boolean { return advancedEntries.has(m.node); }
-/** Whether a fix may edit this mount's own node (false for a mount entry several containers share, or a default mount). */
-export function mountTakesEdits(m: VolumeMount): boolean { return !readOnly.has(m.node); }
 /**
  * Whether a fix may edit this node: false for a mount entry several containers share, a
  * default mount, and a command or args list (and its items) that a container takes from its

@@ -161,10 +161,7 @@ function build(model: Model): Topology {
 
   // One record per volume (its mounts and sites share it, and its strings).
   const volumeStorages = new Map<Volume, Omit<Storage, 'base'> | undefined>();
-  const volumeStorage = (v: Volume): Omit<Storage, 'base'> | undefined => {
-    if (!volumeStorages.has(v)) volumeStorages.set(v, volumeStorageOf(v));
-    return volumeStorages.get(v);
-  };
+  const volumeStorage = (v: Volume): Omit<Storage, 'base'> | undefined => memo(volumeStorages, v, () => volumeStorageOf(v));
   const volumeStorageOf = (v: Volume): Omit<Storage, 'base'> | undefined => {
     const ns = v.pod.workload.namespace;
     switch (v.type) {
@@ -196,12 +193,10 @@ function build(model: Model): Topology {
     return s && Object.freeze({ kind: s.kind, store: s.store, path: join(s.path, rel), base: s.path, label: s.label });
   };
   const storageOf = (m: VolumeMount): Storage | undefined => {
-    if (!storages.has(m)) storages.set(m, storage(m.volume, volRoot(m)));
-    return storages.get(m);
+    return memo(storages, m, () => storage(m.volume, volRoot(m)));
   };
   const siteStorage = (site: MountSite): Storage | undefined => {
-    if (!storages.has(site)) storages.set(site, storage(site.volume, site.volPath));
-    return storages.get(site);
+    return memo(storages, site, () => storage(site.volume, site.volPath));
   };
 
   // Services and the pods they select: a Service looks only at the pods that carry the
@@ -379,6 +374,12 @@ function groupBy<T, K>(items: T[], key: (t: T) => K): Map<K, T[]> {
 }
 
 /** Adds `v` to the list of `k` in `m`, starting the list if there is none. */
+/** `m.get(k)`, made by `make` and kept the first time it is asked for (undefined too). */
+export function memo<K, V>(m: Map<K, V>, k: K, make: () => V): V {
+  if (!m.has(k)) m.set(k, make());
+  return m.get(k) as V;
+}
+
 export function pushTo<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   const list = m.get(k);
   if (list) list.push(v);
